@@ -1,0 +1,216 @@
+//! The command line, and nothing else: clap definitions whose flags follow
+//! the docker CLI, so `dpty run -it` and `dpty exec -it` keep people's habits.
+//! [`crate::config`] turns these into the settings a session runs with.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dpty",
+    version,
+    about = "Put your terminal inside a container",
+    long_about = "Put your terminal inside a container: `dpty run` and `dpty exec` do what \
+                  `docker run -it` and `docker exec -it` do, for people at a keyboard and for scripts.",
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H)
+    #[arg(
+        short = 'H',
+        long = "host",
+        env = "DOCKER_HOST",
+        global = true,
+        value_name = "ADDRESS"
+    )]
+    pub host: Option<String>,
+
+    /// Log level: error, warn, info, debug or trace (or a tracing filter)
+    #[arg(long, env = "DPTY_LOG", global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
+    /// Write logs to this file instead of stderr
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create and start a container from an image, attached to this terminal (docker run)
+    Run(RunArgs),
+    /// Run a command in a running container, attached to this terminal (docker exec)
+    Exec(ExecArgs),
+}
+
+/// How local stdin and the terminal are joined to the container.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct StreamArgs {
+    /// Keep stdin attached (docker -i). Default: attached when stdin is a terminal
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+
+    /// Allocate a TTY (docker -t). Default: when stdin and stdout are terminals
+    #[arg(short = 't', long, conflicts_with = "no_tty")]
+    pub tty: bool,
+
+    /// Never allocate a TTY, even on a terminal
+    #[arg(short = 'T', long)]
+    pub no_tty: bool,
+}
+
+/// Settings of the process started in the container.
+#[derive(Debug, Clone, Args)]
+pub struct ProcessArgs {
+    /// Set an environment variable: KEY=VALUE, or KEY to pass on this one's value (docker -e)
+    #[arg(short = 'e', long = "env", value_name = "KEY[=VALUE]")]
+    pub env: Vec<String>,
+
+    /// Read environment variables from a file of KEY=VALUE lines (docker --env-file)
+    #[arg(long = "env-file", value_name = "PATH")]
+    pub env_file: Vec<PathBuf>,
+
+    /// Working directory inside the container (docker -w)
+    #[arg(short = 'w', long = "workdir", value_name = "DIR")]
+    pub workdir: Option<String>,
+
+    /// User to run as: name, uid, name:group or uid:gid (docker -u)
+    #[arg(short = 'u', long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Give the process extended privileges (docker --privileged)
+    #[arg(long)]
+    pub privileged: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Options go before IMAGE; everything after IMAGE is the command.\n\
+                  Example: dpty run --rm busybox sh",
+    override_usage = "dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]"
+)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub streams: StreamArgs,
+
+    #[command(flatten)]
+    pub process: ProcessArgs,
+
+    /// Remove the container when it exits (docker --rm)
+    #[arg(long)]
+    pub rm: bool,
+
+    /// Name the container (docker --name)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Override the image's entrypoint (docker --entrypoint)
+    #[arg(long, value_name = "COMMAND")]
+    pub entrypoint: Option<String>,
+
+    /// Network mode: none, host, bridge or a network name (docker --network)
+    #[arg(long = "network", alias = "net", value_name = "NETWORK")]
+    pub network: Option<String>,
+
+    /// Bind mount a volume: SOURCE:TARGET[:OPTIONS] (docker -v)
+    #[arg(short = 'v', long = "volume", value_name = "SOURCE:TARGET")]
+    pub volumes: Vec<String>,
+
+    /// The image, then the command and its arguments
+    #[arg(
+        value_name = "IMAGE",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub image_and_command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]")]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub streams: StreamArgs,
+
+    #[command(flatten)]
+    pub process: ProcessArgs,
+
+    /// The container, then the command and its arguments
+    #[arg(
+        value_name = "CONTAINER",
+        required = true,
+        num_args = 2..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub container_and_command: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("dpty").chain(args.iter().copied()))
+    }
+
+    fn run(args: &[&str]) -> RunArgs {
+        match parse(args).unwrap().command {
+            Command::Run(run) => run,
+            other => panic!("not run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn combined_short_flags_work_like_docker() {
+        let args = run(&["run", "-it", "--rm", "busybox", "sh"]);
+        assert!(args.streams.interactive && args.streams.tty && args.rm);
+        assert_eq!(args.image_and_command, ["busybox", "sh"]);
+    }
+
+    #[test]
+    fn flags_after_the_image_belong_to_the_command() {
+        let args = run(&["run", "busybox", "ls", "-l", "-it"]);
+        assert!(!args.streams.interactive);
+        assert_eq!(args.image_and_command, ["busybox", "ls", "-l", "-it"]);
+        let args = run(&["run", "busybox", "-x"]);
+        assert_eq!(args.image_and_command, ["busybox", "-x"]);
+    }
+
+    #[test]
+    fn exec_needs_a_container_and_a_command() {
+        assert!(parse(&["exec", "c"]).is_err());
+        match parse(&["exec", "-i", "c", "sh", "-c", "exit 3"])
+            .unwrap()
+            .command
+        {
+            Command::Exec(exec) => {
+                assert_eq!(exec.container_and_command, ["c", "sh", "-c", "exit 3"])
+            }
+            other => panic!("not exec: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tty_and_no_tty_conflict() {
+        assert!(parse(&["run", "-t", "-T", "busybox"]).is_err());
+    }
+
+    #[test]
+    fn repeated_options_accumulate() {
+        let args = run(&["run", "-e", "A=1", "-e", "B", "-v", "/a:/b", "busybox"]);
+        assert_eq!(args.process.env, ["A=1", "B"]);
+        assert_eq!(args.volumes, ["/a:/b"]);
+    }
+}

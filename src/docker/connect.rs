@@ -1,0 +1,226 @@
+//! Where the engine is and how to open a connection to it.
+//!
+//! Every request dpty makes, through bollard or its own, goes over a fresh
+//! connection opened here, so the REST calls and the hijacked attach streams
+//! always share one transport.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use anyhow::bail;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpStream, UnixStream};
+
+/// The socket the docker CLI uses when nothing else is configured.
+pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
+const DEFAULT_TCP_PORT: u16 = 2375;
+
+/// An engine address, as given to `-H` or `DOCKER_HOST`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Unix(PathBuf),
+    Tcp { host: String, port: u16 },
+}
+
+impl Endpoint {
+    pub fn parse(address: &str) -> anyhow::Result<Self> {
+        if let Some(path) = address.strip_prefix("unix://") {
+            if path.is_empty() {
+                bail!("engine address '{address}' has no socket path");
+            }
+            return Ok(Endpoint::Unix(PathBuf::from(path)));
+        }
+        let rest = address
+            .strip_prefix("tcp://")
+            .or_else(|| address.strip_prefix("http://"));
+        let Some(rest) = rest else {
+            bail!("unsupported engine address '{address}': use unix:///path/to/docker.sock or tcp://host:port");
+        };
+        let rest = rest.trim_end_matches('/');
+        let (host, port) = match rest.strip_prefix('[') {
+            // [v6-address] or [v6-address]:port
+            Some(bracketed) => match bracketed.split_once(']') {
+                Some((host, "")) => (host, None),
+                Some((host, port)) => (host, Some(port.strip_prefix(':').unwrap_or(port))),
+                None => bail!("engine address '{address}' has an unclosed '['"),
+            },
+            None => match rest.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (rest, None),
+            },
+        };
+        let port = match port {
+            Some(port) => port
+                .parse()
+                .map_err(|_| anyhow::anyhow!("engine address '{address}' has an invalid port"))?,
+            None => DEFAULT_TCP_PORT,
+        };
+        if host.is_empty() {
+            bail!("engine address '{address}' has no host");
+        }
+        let host = host.to_owned();
+        Ok(Endpoint::Tcp { host, port })
+    }
+
+    /// The `Host` header for requests to this endpoint.
+    pub fn host_header(&self) -> String {
+        match self {
+            Endpoint::Unix(_) => "docker".to_owned(),
+            Endpoint::Tcp { host, port } => format!("{host}:{port}"),
+        }
+    }
+
+    pub async fn connect(&self) -> io::Result<Connection> {
+        match self {
+            Endpoint::Unix(path) => UnixStream::connect(path).await.map(Connection::Unix),
+            Endpoint::Tcp { host, port } => {
+                let stream = TcpStream::connect((host.as_str(), *port)).await?;
+                // Keystrokes are tiny writes that must not wait for Nagle.
+                stream.set_nodelay(true)?;
+                Ok(Connection::Tcp(stream))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Unix(path) => write!(f, "unix://{}", path.display()),
+            Endpoint::Tcp { host, port } if host.contains(':') => {
+                write!(f, "tcp://[{host}]:{port}")
+            }
+            Endpoint::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+        }
+    }
+}
+
+/// An open connection to the engine.
+#[derive(Debug)]
+pub enum Connection {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            Connection::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Connection::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            Connection::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Unix(s) => Pin::new(s).poll_flush(cx),
+            Connection::Tcp(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    /// Closes only the write side: the engine sees stdin end, output goes on.
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Connection::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            Connection::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Connection::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Connection::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_unix_addresses() {
+        assert_eq!(
+            Endpoint::parse("unix:///run/docker.sock").unwrap(),
+            Endpoint::Unix("/run/docker.sock".into())
+        );
+        assert!(Endpoint::parse("unix://").is_err());
+    }
+
+    #[test]
+    fn parses_tcp_addresses_with_default_port() {
+        assert_eq!(
+            Endpoint::parse("tcp://127.0.0.1:2376").unwrap(),
+            Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: 2376
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://localhost").unwrap(),
+            Endpoint::Tcp {
+                host: "localhost".into(),
+                port: 2375
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://[::1]:2375").unwrap(),
+            Endpoint::Tcp {
+                host: "::1".into(),
+                port: 2375
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://[::1]").unwrap(),
+            Endpoint::Tcp {
+                host: "::1".into(),
+                port: 2375
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_schemes_with_a_hint() {
+        let err = Endpoint::parse("ssh://me@host").unwrap_err().to_string();
+        assert!(err.contains("unix://"), "{err}");
+        assert!(Endpoint::parse("tcp://host:notaport").is_err());
+    }
+
+    #[test]
+    fn displays_as_given() {
+        for address in [
+            "unix:///tmp/d.sock",
+            "tcp://127.0.0.1:2375",
+            "tcp://[::1]:2375",
+        ] {
+            assert_eq!(Endpoint::parse(address).unwrap().to_string(), address);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Talking to the engine: one [`Client`] per invocation, holding the endpoint
+//! and a bollard handle whose requests go over dpty's own transport.
+//!
+//! bollard serves the plain REST calls. The streams that matter (attach,
+//! exec start) and the container wait, whose response headers tell us the
+//! wait is registered, are made here over the same transport: bollard's
+//! attach decoder guesses the framing from the bytes and buffers whole frames,
+//! and it gives no access to the raw connection.
+
+mod connect;
+mod hijack;
+
+use std::fmt;
+use std::io;
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Incoming};
+use hyper::header::{CONTENT_TYPE, HOST};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+use tracing::debug;
+
+pub use connect::{Endpoint, DEFAULT_SOCKET};
+pub use hijack::Hijacked;
+
+/// The engine answered a request with an error status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "the engine answered with status {}", self.status)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    /// The status of an engine error inside an `anyhow` chain, if any.
+    pub fn status_of(error: &anyhow::Error) -> Option<u16> {
+        error
+            .chain()
+            .find_map(|e| e.downcast_ref::<ApiError>())
+            .map(|e| e.status)
+    }
+
+    fn from_bollard(error: bollard::errors::Error) -> anyhow::Error {
+        match error {
+            bollard::errors::Error::DockerResponseServerError {
+                status_code,
+                message,
+            } => ApiError {
+                status: status_code,
+                message,
+            }
+            .into(),
+            bollard::errors::Error::DockerStreamError { error } => ApiError {
+                status: 500,
+                message: error,
+            }
+            .into(),
+            other => anyhow::Error::new(other),
+        }
+    }
+}
+
+/// The engine could not be reached at all.
+#[derive(Debug)]
+pub struct Unreachable {
+    pub endpoint: Endpoint,
+    pub source: io::Error,
+}
+
+impl fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = match self.source.kind() {
+            io::ErrorKind::NotFound => "no such socket".to_owned(),
+            io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+            io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => self.source.to_string(),
+        };
+        write!(
+            f,
+            "cannot connect to the Docker engine at {} ({reason}): is it running? Choose another with -H or DOCKER_HOST",
+            self.endpoint
+        )
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// A connection to one engine.
+#[derive(Clone)]
+pub struct Client {
+    endpoint: Endpoint,
+    api: bollard::Docker,
+    /// `/v1.NN`: the API version both sides speak.
+    version_prefix: String,
+}
+
+/// The newest API version dpty asks for; older engines get their own.
+const MAX_API_VERSION: (usize, usize) = (1, 47);
+
+impl Client {
+    /// Pings the engine and agrees on an API version.
+    pub async fn connect(endpoint: Endpoint) -> anyhow::Result<Self> {
+        let ping = Request::get("/_ping")
+            .header(HOST, endpoint.host_header())
+            .body(Full::new(Bytes::new()))?;
+        let response = match send(&endpoint, ping).await {
+            Ok(response) => response,
+            Err(SendError::Connect(source)) => return Err(Unreachable { endpoint, source }.into()),
+            Err(SendError::Http(e)) => {
+                return Err(e)
+                    .with_context(|| format!("talking to the Docker engine at {endpoint}"))
+            }
+        };
+        let version = response
+            .headers()
+            .get("api-version")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_version)
+            .map_or(MAX_API_VERSION, |engine| engine.min(MAX_API_VERSION));
+        debug!(%endpoint, ?version, "engine answered ping");
+        let transport_endpoint = endpoint.clone();
+        let transport = move |request: bollard::BollardRequest| {
+            let endpoint = transport_endpoint.clone();
+            async move {
+                let request = to_origin_form(request, &endpoint);
+                debug!(method = %request.method(), uri = %request.uri(), "api call");
+                send(&endpoint, request)
+                    .await
+                    .map_err(|e| bollard::errors::Error::IOError { err: e.into_io() })
+            }
+        };
+        let client_version = bollard::ClientVersion {
+            major_version: version.0,
+            minor_version: version.1,
+        };
+        let api = bollard::Docker::connect_with_custom_transport(
+            transport,
+            Some("http://docker"),
+            120,
+            &client_version,
+        )?;
+        Ok(Client {
+            endpoint,
+            api,
+            version_prefix: format!("/v{}.{}", version.0, version.1),
+        })
+    }
+
+    /// The bollard handle for plain REST calls.
+    pub fn api(&self) -> &bollard::Docker {
+        &self.api
+    }
+
+    /// Sends a request with a JSON body and returns the response once its
+    /// headers have arrived; an error status becomes an [`ApiError`].
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<Response<Incoming>> {
+        let request = self.build(method, path, body)?;
+        debug!(method = %request.method(), uri = %request.uri(), "api call");
+        let response = send(&self.endpoint, request)
+            .await
+            .map_err(|e| self.send_error(e))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Err(error_from_response(response).await.into())
+    }
+
+    /// Opens a stream endpoint (attach, exec start) and takes over its connection.
+    pub async fn hijack(
+        &self,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<Hijacked> {
+        let request = self.build(Method::POST, path, body)?;
+        hijack::hijack(&self.endpoint, request)
+            .await
+            .map_err(|e| match e {
+                hijack::HijackError::Send(e) => self.send_error(e),
+                hijack::HijackError::Api(e) => e.into(),
+                hijack::HijackError::Upgrade(e) => {
+                    anyhow::Error::new(e).context("taking over the attach connection")
+                }
+            })
+    }
+
+    fn build(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<Request<Full<Bytes>>> {
+        let body = match body {
+            Some(value) => Bytes::from(serde_json::to_vec(&value)?),
+            None => Bytes::new(),
+        };
+        Ok(Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.version_prefix, path))
+            .header(HOST, self.endpoint.host_header())
+            .header(CONTENT_TYPE, "application/json")
+            .body(Full::new(body))?)
+    }
+
+    fn send_error(&self, error: SendError) -> anyhow::Error {
+        match error {
+            SendError::Connect(source) => Unreachable {
+                endpoint: self.endpoint.clone(),
+                source,
+            }
+            .into(),
+            SendError::Http(e) => anyhow::Error::new(e).context("the engine connection failed"),
+        }
+    }
+
+    /// Converts a bollard failure into dpty's error types.
+    pub fn error(error: bollard::errors::Error) -> anyhow::Error {
+        ApiError::from_bollard(error)
+    }
+}
+
+fn parse_version(text: &str) -> Option<(usize, usize)> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// bollard builds absolute URIs; the engine wants a path and a Host header.
+fn to_origin_form<B>(request: Request<B>, endpoint: &Endpoint) -> Request<B> {
+    let (mut parts, body) = request.into_parts();
+    if let Some(path) = parts.uri.path_and_query().cloned() {
+        parts.uri = path.as_str().parse().unwrap_or(parts.uri);
+    }
+    if let Ok(host) = endpoint.host_header().parse() {
+        parts.headers.insert(HOST, host);
+    }
+    Request::from_parts(parts, body)
+}
+
+#[derive(Debug)]
+enum SendError {
+    Connect(io::Error),
+    Http(hyper::Error),
+}
+
+impl SendError {
+    fn into_io(self) -> io::Error {
+        match self {
+            SendError::Connect(e) => e,
+            SendError::Http(e) => io::Error::other(e),
+        }
+    }
+}
+
+/// Sends one request over a new connection and returns once the response
+/// headers are in. The connection task lives as long as the response body
+/// (or the upgraded stream) needs it.
+async fn send<B>(endpoint: &Endpoint, request: Request<B>) -> Result<Response<Incoming>, SendError>
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let io = endpoint.connect().await.map_err(SendError::Connect)?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+        .await
+        .map_err(SendError::Http)?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.with_upgrades().await {
+            debug!(%error, "engine connection ended with an error");
+        }
+    });
+    sender.send_request(request).await.map_err(SendError::Http)
+}
+
+/// Reads an error response's `{"message": ...}` body into an [`ApiError`].
+async fn error_from_response(response: Response<Incoming>) -> ApiError {
+    #[derive(Deserialize)]
+    struct Message {
+        message: String,
+    }
+    let status = response.status();
+    let body = match response.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let message = serde_json::from_slice::<Message>(&body)
+        .map(|m| m.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&body).trim().to_owned());
+    ApiError {
+        status: status.as_u16(),
+        message: if status == StatusCode::OK {
+            String::new()
+        } else {
+            message
+        },
+    }
+}
+
+/// Reads a whole (small) JSON response body.
+pub async fn read_json<T: serde::de::DeserializeOwned>(
+    response: Response<Incoming>,
+) -> anyhow::Result<T> {
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .context("reading the engine's answer")?
+        .to_bytes();
+    serde_json::from_slice(&body).context("decoding the engine's answer")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_api_versions() {
+        assert_eq!(parse_version("1.41"), Some((1, 41)));
+        assert_eq!(parse_version(" 1.47\n"), Some((1, 47)));
+        assert_eq!(parse_version("v1"), None);
+    }
+
+    #[test]
+    fn unreachable_message_names_the_socket_and_what_to_do() {
+        let error = Unreachable {
+            endpoint: Endpoint::parse("unix:///nonexistent.sock").unwrap(),
+            source: io::Error::from(io::ErrorKind::NotFound),
+        };
+        let text = error.to_string();
+        assert!(text.contains("unix:///nonexistent.sock"), "{text}");
+        assert!(text.contains("no such socket"), "{text}");
+        assert!(text.contains("DOCKER_HOST"), "{text}");
+        assert!(!text.contains('\n'));
+    }
+}

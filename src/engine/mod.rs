@@ -1,0 +1,418 @@
+//! One interactive session: the local terminal joined to an attach or exec
+//! connection until the process in the container ends.
+//!
+//! The engine owns everything that has to be torn down in order: raw mode,
+//! the standard streams, the signal handlers and the resize task. It takes
+//! the already hijacked connection as any `AsyncRead + AsyncWrite`, so tests
+//! can hand it a `tokio::io::duplex` pair, and it knows nothing of clap or
+//! of the Docker API beyond the callbacks in [`Hooks`].
+
+mod demux;
+mod resize;
+mod stdio;
+mod terminal;
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+
+use anyhow::{bail, Context as _};
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use futures_util::{Stream, StreamExt};
+use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tracing::{debug, info};
+
+use demux::{Demuxer, Piece};
+use resize::Resizer;
+use stdio::StdStream;
+use terminal::RawMode;
+
+pub use resize::ResizeFn;
+pub use stdio::is_terminal;
+pub use terminal::{local_size, Size};
+
+/// Sends a signal to the container (the signal proxy).
+pub type SignalFn = Arc<dyn Fn(i32) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// Big enough that a fast stream costs few system calls, small enough that
+/// memory stays flat whatever the peer sends.
+const BUFFER_SIZE: usize = 128 * 1024;
+
+/// After this many interrupts in a row we stop proxying and give up, so a
+/// container that ignores SIGINT cannot hold the user's terminal hostage.
+const GIVE_UP_AFTER: u32 = 3;
+
+/// How the session's streams are set up; resolved by the front end.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The connection carries raw TTY bytes rather than multiplexed frames.
+    pub tty: bool,
+    /// Local stdin is forwarded to the container.
+    pub stdin: bool,
+    /// The local terminal is put in raw mode for the session.
+    pub raw: bool,
+}
+
+/// What the engine may ask of the Docker API during a session.
+#[derive(Default)]
+pub struct Hooks {
+    /// Resizes the container's TTY; `None` without a TTY.
+    pub resize: Option<ResizeFn>,
+    /// Forwards signals dpty receives; `None` means a signal ends the session.
+    pub signal_proxy: Option<SignalFn>,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The engine closed the stream: the process ended and all output is out.
+    Finished,
+    /// Nobody reads our output any more (a closed pipe).
+    OutputClosed,
+    /// dpty was told to stop by this signal.
+    Signalled(i32),
+}
+
+/// Runs a session on the real terminal: raw mode, stdio, signals and resizes.
+///
+/// `start` runs once the terminal is ready and before any byte is exchanged,
+/// so that output from a container started by it cannot be missed.
+pub async fn attach<S, F>(
+    conn: S,
+    buffered: Bytes,
+    settings: Settings,
+    hooks: Hooks,
+    start: F,
+) -> anyhow::Result<End>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+    F: Future<Output = anyhow::Result<()>>,
+{
+    let stdout = StdStream::stdout().context("opening stdout")?;
+    let stderr = StdStream::stderr().context("opening stderr")?;
+    let stdin = match settings.stdin {
+        true => Some(StdStream::stdin().context("opening stdin")?),
+        false => None,
+    };
+    let mut handled = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
+    if settings.tty {
+        handled.push(SIGWINCH);
+    }
+    let signals =
+        signal_hook_tokio::Signals::new(&handled).context("installing signal handlers")?;
+    let signals_handle = signals.handle();
+    // Declared after the streams it affects, so it drops (restores) first.
+    let _raw = match settings.raw {
+        true => Some(RawMode::enable().context("putting the terminal in raw mode")?),
+        false => None,
+    };
+    start.await?;
+    let resizer = match (hooks.resize, local_size()) {
+        (Some(resize), Some(size)) if settings.tty => Some(Resizer::spawn(resize, size)),
+        _ => None,
+    };
+    let (conn_read, conn_write) = tokio::io::split(conn);
+    let streams = Streams {
+        conn_read,
+        conn_write,
+        buffered,
+        stdin,
+        stdout,
+        stderr,
+    };
+    let end = session(streams, settings.tty, signals, resizer, hooks.signal_proxy).await;
+    signals_handle.close();
+    end
+}
+
+/// The byte streams a session joins.
+pub struct Streams<R, W, I, O, E> {
+    pub conn_read: R,
+    pub conn_write: W,
+    /// Bytes that arrived with the engine's response, before the stream.
+    pub buffered: Bytes,
+    pub stdin: Option<I>,
+    pub stdout: O,
+    pub stderr: E,
+}
+
+/// The select loop: moves bytes both ways until the engine ends the stream.
+pub async fn session<R, W, I, O, E>(
+    streams: Streams<R, W, I, O, E>,
+    tty: bool,
+    mut signals: impl Stream<Item = i32> + Unpin,
+    resizer: Option<Resizer>,
+    signal_proxy: Option<SignalFn>,
+) -> anyhow::Result<End>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+    E: AsyncWrite + Unpin,
+{
+    let Streams {
+        conn_read,
+        conn_write,
+        buffered,
+        stdin,
+        stdout,
+        stderr,
+    } = streams;
+    let mut input_open = stdin.is_some();
+    let output = pump_output(conn_read, buffered, tty, stdout, stderr);
+    let input = pump_input(stdin, conn_write);
+    tokio::pin!(output, input);
+    let mut interrupts = 0;
+
+    // Waits for:
+    // - output: the engine ending the stream, which ends the session once
+    //   every byte before it has been written out;
+    // - input: local stdin reaching EOF, after which the connection is
+    //   half-closed and output goes on;
+    // - signals: WINCH resizes the TTY; others go to the signal proxy, or end
+    //   the session when there is none or the user insists.
+    loop {
+        tokio::select! {
+            end = &mut output => {
+                info!(?end, "output finished");
+                return end;
+            }
+            result = &mut input, if input_open => {
+                input_open = false;
+                match result {
+                    Ok(()) => debug!("stdin finished; write side closed"),
+                    Err(error) => debug!(%error, "stdin forwarding stopped"),
+                }
+            }
+            Some(signal) = signals.next() => {
+                if signal == SIGWINCH {
+                    if let (Some(resizer), Some(size)) = (&resizer, local_size()) {
+                        resizer.update(size);
+                    }
+                    continue;
+                }
+                let Some(proxy) = &signal_proxy else {
+                    info!(signal, "ending session on signal");
+                    return Ok(End::Signalled(signal));
+                };
+                if signal == SIGINT || signal == SIGTERM {
+                    interrupts += 1;
+                    if interrupts >= GIVE_UP_AFTER {
+                        info!(signal, "giving up after repeated interrupts");
+                        return Ok(End::Signalled(signal));
+                    }
+                } else {
+                    interrupts = 0;
+                }
+                debug!(signal, "forwarding signal");
+                tokio::spawn(proxy(signal));
+            }
+        }
+    }
+}
+
+/// Copies the engine's stream to stdout/stderr until EOF.
+async fn pump_output<R, O, E>(
+    mut conn: R,
+    buffered: Bytes,
+    tty: bool,
+    mut stdout: O,
+    mut stderr: E,
+) -> anyhow::Result<End>
+where
+    R: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+    E: AsyncWrite + Unpin,
+{
+    let mut demux = (!tty).then(Demuxer::new);
+    let mut sink = Sink {
+        demux: demux.as_mut(),
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+    };
+    if let Err(e) = sink.deliver(&buffered).await {
+        return sink_failure(e);
+    }
+    let mut buf = vec![0u8; BUFFER_SIZE];
+    loop {
+        let n = conn
+            .read(&mut buf)
+            .await
+            .context("reading from the engine")?;
+        if n == 0 {
+            break;
+        }
+        if let Err(e) = sink.deliver(&buf[..n]).await {
+            return sink_failure(e);
+        }
+    }
+    if let Some(demux) = &demux {
+        demux.finish()?;
+    }
+    Ok(End::Finished)
+}
+
+fn sink_failure(error: SinkError) -> anyhow::Result<End> {
+    match error {
+        SinkError::Local(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(End::OutputClosed),
+        SinkError::Local(e) => Err(anyhow::Error::new(e).context("writing output")),
+        SinkError::Engine(message) => bail!("the engine reported: {message}"),
+        SinkError::Protocol(e) => Err(e.into()),
+    }
+}
+
+enum SinkError {
+    Local(io::Error),
+    Engine(String),
+    Protocol(demux::DemuxError),
+}
+
+/// Where output bytes go: straight to stdout with a TTY, else through the demuxer.
+struct Sink<'a, O, E> {
+    demux: Option<&'a mut Demuxer>,
+    stdout: &'a mut O,
+    stderr: &'a mut E,
+}
+
+impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
+    async fn deliver(&mut self, mut data: &[u8]) -> Result<(), SinkError> {
+        let Some(demux) = self.demux.as_deref_mut() else {
+            return self.stdout.write_all(data).await.map_err(SinkError::Local);
+        };
+        while !data.is_empty() {
+            let (used, piece) = demux.step(data).map_err(SinkError::Protocol)?;
+            match piece {
+                Some(Piece::Stdout(bytes)) => self.stdout.write_all(bytes).await,
+                Some(Piece::Stderr(bytes)) => self.stderr.write_all(bytes).await,
+                Some(Piece::EngineError(message)) => return Err(SinkError::Engine(message)),
+                None => Ok(()),
+            }
+            .map_err(SinkError::Local)?;
+            data = &data[used..];
+        }
+        Ok(())
+    }
+}
+
+/// Copies local stdin to the connection; at EOF half-closes the connection
+/// so the process in the container sees its stdin end.
+async fn pump_input<I, W>(stdin: Option<I>, mut conn: W) -> io::Result<()>
+where
+    I: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let Some(mut stdin) = stdin else {
+        // Nothing to forward: keep the write side open and idle.
+        return std::future::pending().await;
+    };
+    let mut buf = vec![0u8; BUFFER_SIZE];
+    loop {
+        let n = match stdin.read(&mut buf).await {
+            Ok(n) => n,
+            // A terminal that went away reads as EIO: treat it as the end.
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => 0,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return conn.shutdown().await;
+        }
+        conn.write_all(&buf[..n]).await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::duplex;
+
+    fn frame(id: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![id, 0, 0, 0];
+        out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+
+    async fn run_session(
+        tty: bool,
+        buffered: &[u8],
+        from_engine: Vec<u8>,
+        stdin: Option<&'static [u8]>,
+    ) -> (anyhow::Result<End>, Vec<u8>, Vec<u8>, Vec<u8>) {
+        let (ours, theirs) = duplex(1024);
+        let (conn_read, conn_write) = tokio::io::split(ours);
+        let (mut engine_read, mut engine_write) = tokio::io::split(theirs);
+        let engine = tokio::spawn(async move {
+            let mut received = Vec::new();
+            // The engine sees stdin up to our half-close, then sends its output.
+            if stdin.is_some() {
+                engine_read.read_to_end(&mut received).await.unwrap();
+            }
+            engine_write.write_all(&from_engine).await.unwrap();
+            engine_write.shutdown().await.unwrap();
+            received
+        });
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let streams = Streams {
+            conn_read,
+            conn_write,
+            buffered: Bytes::copy_from_slice(buffered),
+            stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        };
+        let end = session(streams, tty, futures_util::stream::pending(), None, None).await;
+        let received = engine.await.unwrap();
+        (end, stdout, stderr, received)
+    }
+
+    #[tokio::test]
+    async fn tty_bytes_pass_through_unparsed() {
+        let bytes = b"\x01\x00\x00\x00\x00\x00\x00\x05hello".to_vec();
+        let (end, stdout, stderr, _) = run_session(true, b"", bytes.clone(), None).await;
+        assert_eq!(end.unwrap(), End::Finished);
+        assert_eq!(stdout, bytes);
+        assert!(stderr.is_empty());
+    }
+
+    #[tokio::test]
+    async fn multiplexed_output_is_split_and_buffered_bytes_come_first() {
+        let mut first = frame(1, b"early ");
+        let rest = first.split_off(5);
+        let mut stream = rest;
+        stream.extend(frame(2, b"oops"));
+        stream.extend(frame(1, b"late"));
+        let (end, stdout, stderr, _) = run_session(false, &first, stream, None).await;
+        assert_eq!(end.unwrap(), End::Finished);
+        assert_eq!(stdout, b"early late");
+        assert_eq!(stderr, b"oops");
+    }
+
+    #[tokio::test]
+    async fn stdin_is_forwarded_then_half_closed_and_output_still_drains() {
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let (end, stdout, _, received) =
+            run_session(true, b"", big.clone(), Some(b"typed input")).await;
+        assert_eq!(end.unwrap(), End::Finished);
+        assert_eq!(received, b"typed input");
+        assert_eq!(stdout, big);
+    }
+
+    #[tokio::test]
+    async fn engine_error_frame_fails_the_session() {
+        let (end, _, _, _) = run_session(false, b"", frame(3, b"no such exec"), None).await;
+        assert!(end.unwrap_err().to_string().contains("no such exec"));
+    }
+
+    #[tokio::test]
+    async fn stream_cut_inside_a_frame_is_an_error() {
+        let mut bytes = frame(1, b"0123456789");
+        bytes.truncate(12);
+        let (end, stdout, _, _) = run_session(false, b"", bytes, None).await;
+        assert!(end.unwrap_err().to_string().contains("short of a frame"));
+        assert_eq!(stdout, b"0123");
+    }
+}

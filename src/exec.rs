@@ -1,0 +1,110 @@
+//! `dpty exec`: run a command in a running container, attached to this
+//! terminal, and exit with the command's status. The exec's output stream is
+//! the start request itself, so nothing can be missed before it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use bollard::models::ExecConfig;
+use bollard::query_parameters::ResizeExecOptions;
+use futures_util::FutureExt;
+use serde_json::json;
+use tracing::{debug, info};
+
+use crate::config::{Process, StreamMode};
+use crate::docker::Client;
+use crate::engine::{self, End, Hooks, Settings, Size};
+use crate::exit_code::{self, Outcome};
+
+/// Everything `exec` needs, resolved from the command line.
+#[derive(Debug)]
+pub struct ExecConfigResolved {
+    pub mode: StreamMode,
+    pub process: Process,
+    pub container: String,
+    pub command: Vec<String>,
+}
+
+pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result<Outcome> {
+    let mode = config.mode;
+    let size = mode.tty.then(engine::local_size).flatten();
+    let console_size = size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
+    let process = &config.process;
+    let body = ExecConfig {
+        attach_stdin: Some(mode.stdin),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        console_size: console_size.clone(),
+        tty: Some(mode.tty),
+        env: (!process.env.is_empty()).then(|| process.env.clone()),
+        cmd: Some(config.command.clone()),
+        privileged: Some(process.privileged),
+        user: process.user.clone(),
+        working_dir: process.workdir.clone(),
+        ..Default::default()
+    };
+    let api = client.api();
+    let id = api
+        .create_exec(&config.container, body)
+        .await
+        .map_err(Client::error)?
+        .id;
+    info!(%id, "exec created");
+    let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
+    let attached = client
+        .hijack(&format!("/exec/{id}/start"), Some(start))
+        .await
+        .context("starting the command")?;
+    let settings = Settings {
+        tty: mode.tty,
+        stdin: mode.stdin,
+        raw: mode.raw,
+    };
+    // The engine has no API to signal an exec process: a signal ends dpty.
+    let hooks = Hooks {
+        resize: Some(resize_fn(client, &id)),
+        signal_proxy: None,
+    };
+    let end = engine::attach(attached.conn, attached.buffered, settings, hooks, async {
+        Ok(())
+    })
+    .await?;
+    info!(?end, "session ended");
+    match end {
+        End::Finished => exit_status(client, &id).await,
+        End::OutputClosed => Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
+        End::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
+    }
+}
+
+/// The exec process's status. The stream ends when the process does, but the
+/// engine may record the status a moment later.
+async fn exit_status(client: &Client, id: &str) -> anyhow::Result<Outcome> {
+    for attempt in 0..50u64 {
+        let inspect = client.api().inspect_exec(id).await.map_err(Client::error)?;
+        match (inspect.running, inspect.exit_code) {
+            (Some(false), Some(code)) => return Ok(Outcome::Exited(code)),
+            state => debug!(?state, attempt, "exec still running"),
+        }
+        tokio::time::sleep(Duration::from_millis(2 + attempt * 2)).await;
+    }
+    anyhow::bail!("the engine did not report the command's exit status")
+}
+
+fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {
+    let api = client.api().clone();
+    let id = id.to_owned();
+    Arc::new(move |size: Size| {
+        let api = api.clone();
+        let id = id.clone();
+        async move {
+            let options = ResizeExecOptions {
+                h: i32::from(size.rows),
+                w: i32::from(size.cols),
+            };
+            api.resize_exec(&id, options).await.map_err(Client::error)
+        }
+        .boxed()
+    })
+}

@@ -1,0 +1,138 @@
+//! dpty: put your terminal inside a container.
+//!
+//! `main` only parses, sets up logging, runs the command on a single-threaded
+//! runtime and turns the outcome into a docker-compatible exit status.
+
+mod cli;
+mod config;
+mod docker;
+mod engine;
+mod exec;
+mod exit_code;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command};
+use crate::config::{LocalTerminal, Process};
+use crate::exit_code::Outcome;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+    if let Err(error) = init_logging(&cli) {
+        eprintln!("dpty: {}", exit_code::render(&error));
+        return ExitCode::from(exit_code::GENERAL);
+    }
+    let default_code = match cli.command {
+        Command::Run(_) => exit_code::ENGINE_REFUSED,
+        Command::Exec(_) => exit_code::GENERAL,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("dpty: starting the runtime: {error}");
+            return ExitCode::from(exit_code::GENERAL);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(outcome) => outcome.into(),
+        Err(error) => {
+            tracing::info!(error = %format!("{error:#}"), "failed");
+            eprintln!("dpty: {}", exit_code::render(&error));
+            ExitCode::from(exit_code::of_error(&error, default_code))
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    let local = LocalTerminal::detect();
+    let endpoint = config::endpoint(cli.host.as_deref())?;
+    match cli.command {
+        Command::Run(args) => {
+            let mode = config::stream_mode(args.streams, local)
+                .map_err(|e| anyhow::Error::new(e).context(exit_code::Coded(exit_code::GENERAL)))?;
+            let mut words = args.image_and_command.into_iter();
+            let image = words.next().unwrap_or_default();
+            let config = run::RunConfig {
+                mode,
+                process: Process::resolve(&args.process)?,
+                image,
+                command: words.collect(),
+                entrypoint: args.entrypoint,
+                name: args.name,
+                remove: args.rm,
+                network: args.network,
+                volumes: args.volumes,
+            };
+            let client = docker::Client::connect(endpoint).await?;
+            run::run(&client, config).await
+        }
+        Command::Exec(args) => {
+            let mode = config::stream_mode(args.streams, local)
+                .map_err(|e| anyhow::Error::new(e).context(exit_code::Coded(exit_code::GENERAL)))?;
+            let mut words = args.container_and_command.into_iter();
+            let container = words.next().unwrap_or_default();
+            let config = exec::ExecConfigResolved {
+                mode,
+                process: Process::resolve(&args.process)?,
+                container,
+                command: words.collect(),
+            };
+            let client = docker::Client::connect(endpoint).await?;
+            exec::exec(&client, config).await
+        }
+    }
+}
+
+/// Help and version go to stdout with status 0; a usage error is reported in
+/// one line plus a pointer to --help, with the docker CLI's status 125.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = error.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("dpty: {first}\nSee 'dpty --help'.");
+            ExitCode::from(exit_code::ENGINE_REFUSED)
+        }
+    }
+}
+
+/// Logs go to `--log-file` or stderr, and only when asked for, so that
+/// nothing is ever written across a terminal in raw mode by default.
+fn init_logging(cli: &Cli) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let Some(level) = cli.log_level.as_deref().filter(|l| !l.is_empty()) else {
+        return Ok(());
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .with_context(|| format!("invalid log level '{level}'"))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
+    match &cli.log_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("opening log file {}", path.display()))?;
+            builder.with_writer(std::sync::Mutex::new(file)).init();
+        }
+        None => builder.with_writer(std::io::stderr).init(),
+    }
+    Ok(())
+}

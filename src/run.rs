@@ -1,0 +1,249 @@
+//! `dpty run`: create a container, attach to it, start it, stream until it
+//! exits, and exit with its status, in the order that loses nothing: the
+//! attach stream and the exit wait are both in place before the container
+//! starts, so neither its first byte nor its exit can be missed.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder,
+};
+use futures_util::{FutureExt, StreamExt};
+use hyper::Method;
+use serde::Deserialize;
+use tracing::{debug, info};
+
+use crate::config::{self, Process, StreamMode};
+use crate::docker::{read_json, ApiError, Client};
+use crate::engine::{self, End, Hooks, Settings, Size};
+use crate::exit_code::{self, Coded, Outcome};
+
+/// Everything `run` needs, resolved from the command line.
+#[derive(Debug)]
+pub struct RunConfig {
+    pub mode: StreamMode,
+    pub process: Process,
+    pub image: String,
+    pub command: Vec<String>,
+    pub entrypoint: Option<String>,
+    pub name: Option<String>,
+    pub remove: bool,
+    pub network: Option<String>,
+    pub volumes: Vec<String>,
+}
+
+pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
+    let size = config.mode.tty.then(engine::local_size).flatten();
+    let id = create(client, &config, size).await?;
+    info!(%id, "container created");
+    let mode = config.mode;
+    let attach_path = format!(
+        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1",
+        u8::from(mode.stdin)
+    );
+    let attached = client
+        .hijack(&attach_path, None)
+        .await
+        .context("attaching to the container")?;
+    let wait = client
+        .request(
+            Method::POST,
+            &format!("/containers/{id}/wait?condition=next-exit"),
+            None,
+        )
+        .await
+        .context("waiting for the container")?;
+    // The wait is registered once its headers are in; its body is the status.
+    let exit_status = tokio::spawn(read_json::<WaitResponse>(wait));
+
+    let api = client.api().clone();
+    let start_id = id.clone();
+    let start = async move {
+        api.start_container(&start_id, None).await.map_err(|e| {
+            let error = Client::error(e);
+            let code = exit_code::for_start_failure(&error.to_string());
+            error.context(Coded(code))
+        })
+    };
+    let settings = Settings {
+        tty: mode.tty,
+        stdin: mode.stdin,
+        raw: mode.raw,
+    };
+    let hooks = Hooks {
+        resize: Some(resize_fn(client, &id)),
+        signal_proxy: Some(signal_fn(client, &id)),
+    };
+    let end = engine::attach(attached.conn, attached.buffered, settings, hooks, start).await;
+    let end = match end {
+        Ok(end) => end,
+        Err(error) => {
+            if config.remove {
+                remove(client, &id).await;
+            }
+            return Err(error);
+        }
+    };
+    info!(?end, "session ended");
+    match end {
+        End::Finished => {}
+        End::OutputClosed => return Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
+        End::Signalled(signal) => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+    }
+    let status = exit_status.await.context("waiting for the container")??;
+    if let Some(message) = status.error.map(|e| e.message).filter(|m| !m.is_empty()) {
+        anyhow::bail!("waiting for the container: {message}");
+    }
+    debug!(status = status.status_code, "container exited");
+    Ok(Outcome::Exited(status.status_code))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WaitResponse {
+    status_code: i64,
+    error: Option<WaitError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WaitError {
+    #[serde(default)]
+    message: String,
+}
+
+/// Creates the container, pulling the image first if the engine lacks it.
+async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyhow::Result<String> {
+    let body = create_body(config, size);
+    let mut options = CreateContainerOptionsBuilder::default();
+    if let Some(name) = &config.name {
+        options = options.name(name);
+    }
+    let options = options.build();
+    let api = client.api();
+    match api
+        .create_container(Some(options.clone()), body.clone())
+        .await
+        .map_err(Client::error)
+    {
+        Ok(response) => Ok(response.id),
+        Err(error) if ApiError::status_of(&error) == Some(404) => {
+            eprintln!("Unable to find image '{}' locally", config.image);
+            pull(client, &config.image).await?;
+            let response = api
+                .create_container(Some(options), body)
+                .await
+                .map_err(Client::error)?;
+            Ok(response.id)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn create_body(config: &RunConfig, size: Option<Size>) -> ContainerCreateBody {
+    let mode = config.mode;
+    let process = &config.process;
+    ContainerCreateBody {
+        image: Some(config.image.clone()),
+        cmd: (!config.command.is_empty()).then(|| config.command.clone()),
+        entrypoint: config.entrypoint.as_ref().map(|e| match e.as_str() {
+            // An empty entrypoint clears the image's, as with docker.
+            "" => vec![String::new()],
+            e => vec![e.to_owned()],
+        }),
+        env: (!process.env.is_empty()).then(|| process.env.clone()),
+        working_dir: process.workdir.clone(),
+        user: process.user.clone(),
+        tty: Some(mode.tty),
+        open_stdin: Some(mode.stdin),
+        // The container's stdin closes when our attach half-closes it.
+        stdin_once: Some(mode.stdin),
+        attach_stdin: Some(mode.stdin),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        host_config: Some(HostConfig {
+            auto_remove: Some(config.remove),
+            network_mode: config.network.clone(),
+            binds: (!config.volumes.is_empty()).then(|| config.volumes.clone()),
+            privileged: Some(process.privileged),
+            console_size: size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Pulls an image, printing the engine's status lines.
+async fn pull(client: &Client, image: &str) -> anyhow::Result<()> {
+    let (name, tag) = config::image_name_and_tag(image);
+    let options = CreateImageOptionsBuilder::default()
+        .from_image(&name)
+        .tag(&tag)
+        .build();
+    let mut progress = client.api().create_image(Some(options), None, None);
+    while let Some(item) = progress.next().await {
+        let info = item
+            .map_err(Client::error)
+            .with_context(|| format!("pulling {image}"))?;
+        if let Some(detail) = info.error_detail.and_then(|d| d.message) {
+            anyhow::bail!("pulling {image}: {detail}");
+        }
+        if info.progress_detail.is_some_and(|p| p.current.is_some()) {
+            continue;
+        }
+        match (info.id, info.status) {
+            (Some(id), Some(status)) => eprintln!("{id}: {status}"),
+            (None, Some(status)) => eprintln!("{status}"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {
+    let api = client.api().clone();
+    let id = id.to_owned();
+    Arc::new(move |size: Size| {
+        let api = api.clone();
+        let id = id.clone();
+        async move {
+            let options = ResizeContainerTTYOptionsBuilder::default()
+                .h(i32::from(size.rows))
+                .w(i32::from(size.cols))
+                .build();
+            api.resize_container_tty(&id, options)
+                .await
+                .map_err(Client::error)
+        }
+        .boxed()
+    })
+}
+
+fn signal_fn(client: &Client, id: &str) -> engine::SignalFn {
+    let api = client.api().clone();
+    let id = id.to_owned();
+    Arc::new(move |signal: i32| {
+        let api = api.clone();
+        let id = id.clone();
+        async move {
+            let options = KillContainerOptionsBuilder::default()
+                .signal(&signal.to_string())
+                .build();
+            if let Err(error) = api.kill_container(&id, Some(options)).await {
+                debug!(%error, signal, "forwarding signal failed");
+            }
+        }
+        .boxed()
+    })
+}
+
+/// Best-effort removal after a failure; the engine may be removing it already.
+async fn remove(client: &Client, id: &str) {
+    let options = RemoveContainerOptionsBuilder::default().force(true).build();
+    if let Err(error) = client.api().remove_container(id, Some(options)).await {
+        debug!(%error, "removing the container failed");
+    }
+}
