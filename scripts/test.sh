@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Why this exists: the one command that runs dpty's whole test suite on a fresh
+# machine. Tests need a real Docker Engine with a busybox:latest image and no
+# registry; scripts/engine.sh installs and starts a private one. If that engine
+# already answers, it is used and left running; otherwise it is started here
+# and stopped again on exit.
+#
+# Usage: scripts/test.sh [ARGS for cargo test...]   e.g. scripts/test.sh --test exit_codes
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DPTY_ENGINE_DIR="${DPTY_ENGINE_DIR:-/tmp/dpty-engine}"
+engine=scripts/engine.sh
+
+# On Ctrl-C or SIGTERM: stop the tests (timeout passes the signal on to its
+# whole process group), then exit, which runs the EXIT trap below if any.
+child=""
+# shellcheck disable=SC2317 # invoked from the traps below
+on_signal() {
+    if [ -n "$child" ]; then
+        kill -TERM "$child" 2>/dev/null || true
+        wait "$child" || true
+    fi
+    exit "$1"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+
+command -v cargo >/dev/null || {
+    echo "test.sh: cargo is not on PATH (install a Rust toolchain, e.g. with rustup)" >&2
+    exit 1
+}
+
+if bash "$engine" status >/dev/null; then
+    echo "test.sh: using the engine that is already running"
+else
+    # Set before `up`, so that a half-started engine is stopped too.
+    trap 'bash "$engine" down || true' EXIT
+fi
+bash "$engine" up
+eval "$(bash "$engine" env)"
+export DOCKER_HOST
+echo "test.sh: DOCKER_HOST=$DOCKER_HOST"
+
+locked=()
+[ -f Cargo.lock ] && locked=(--locked)
+cargo build "${locked[@]}" --all-targets
+
+# stdin from /dev/null: tests must not depend on (or fiddle with) the terminal
+# this script happens to run in; in CI there is none.
+# Run in the background and `wait`, so that a signal to this script is handled
+# at once (timeout runs in a process group of its own, so a Ctrl-C at the
+# terminal reaches only this script, which passes it on).
+timeout --kill-after=30 1200 cargo test "${locked[@]}" "$@" </dev/null &
+child=$!
+status=0
+wait "$child" || status=$?
+child=""
+[ "$status" -ne 124 ] || echo "test.sh: cargo test timed out after 1200 s" >&2
+exit "$status"
