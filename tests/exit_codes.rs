@@ -1,0 +1,102 @@
+//! Exit codes and failures, as the docker CLI reports them: the container's own code, 127 and 126 when
+//! the command cannot be found or run, 125 when the container cannot be created, and short messages
+//! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use support::{bin, code, describe, docker, run_bin, run_command, unique_name, TIMEOUT};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn run_exits_with_the_container_exit_code() {
+    let out = run_bin(
+        &["run", "--rm", "busybox", "sh", "-c", "exit 42"],
+        None,
+        TIMEOUT,
+    );
+    assert_eq!(code(&out), 42, "{}", describe(&out));
+}
+
+#[test]
+fn run_of_a_missing_command_exits_127() {
+    let out = run_bin(&["run", "--rm", "busybox", "nosuchcommand"], None, TIMEOUT);
+    assert_eq!(code(&out), 127, "{}", describe(&out));
+    assert!(stderr(&out).contains("nosuchcommand"), "{}", describe(&out));
+}
+
+#[test]
+fn run_of_a_non_executable_exits_126() {
+    let out = run_bin(&["run", "--rm", "busybox", "/etc"], None, TIMEOUT);
+    assert_eq!(code(&out), 126, "{}", describe(&out));
+    assert!(stderr(&out).contains("/etc"), "{}", describe(&out));
+}
+
+#[test]
+fn run_of_an_unpullable_image_exits_125() {
+    let out = run_bin(
+        &["run", "--rm", "127.0.0.1:9/none:latest", "true"],
+        None,
+        TIMEOUT,
+    );
+    assert_eq!(code(&out), 125, "{}", describe(&out));
+    assert!(stderr(&out).contains("127.0.0.1:9"), "{}", describe(&out));
+}
+
+#[test]
+fn exec_into_a_missing_container_fails_naming_it() {
+    let out = run_bin(&["exec", "no-such-container-xyz", "true"], None, TIMEOUT);
+    assert_ne!(code(&out), 0, "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("no-such-container-xyz"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn unreachable_engine_fails_with_a_short_message_naming_the_socket() {
+    support::docker_host();
+    let mut command = Command::new(bin());
+    command
+        .env("DOCKER_HOST", "unix:///nonexistent.sock")
+        .args(["run", "busybox", "true"]);
+    let out = run_command(command, None, TIMEOUT);
+    assert_ne!(code(&out), 0, "{}", describe(&out));
+    let message = stderr(&out);
+    assert!(message.contains("/nonexistent.sock"), "{}", describe(&out));
+    // docker prints the error and a "Run 'docker run --help'" hint: two lines, no more.
+    let lines = message.lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(
+        lines <= 2 && message.len() < 400,
+        "the message is not short: {}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn tty_with_stdin_not_a_terminal_is_refused_before_creating_anything() {
+    let name = unique_name("tty-not-a-terminal");
+    let _guard = support::ContainerGuard(name.clone());
+    let out = run_bin(
+        &["run", "-t", "-i", "--name", &name, "busybox", "true"],
+        Some(b"input\n"),
+        TIMEOUT,
+    );
+    assert_eq!(code(&out), 1, "{}", describe(&out));
+    let message = stderr(&out).to_lowercase();
+    assert!(
+        message.contains("not a tty") || message.contains("not a terminal"),
+        "stderr does not say stdin is not a terminal: {}",
+        describe(&out)
+    );
+    let inspect = docker(&["inspect", "--type", "container", &name]);
+    assert!(
+        !inspect.status.success(),
+        "a container was created although the run was refused"
+    );
+}

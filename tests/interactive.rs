@@ -1,0 +1,112 @@
+//! Interactive sessions on a real terminal: `run -it` and `exec -it` give a working shell, end with the
+//! shell's exit code, leave the terminal as they found it, and keep the container's TTY the size of the
+//! user's terminal, through single resizes and bursts of them.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{is_running, sleeper, unique_name, ContainerGuard, Pty, TIMEOUT};
+
+const PROMPT: &str = "/ # ";
+
+/// Types a command whose output differs from its echo, so seeing the output proves it ran.
+fn assert_shell_works(pty: &mut Pty) {
+    pty.expect(PROMPT, TIMEOUT);
+    pty.send(b"echo hi-$((6*7))\r");
+    pty.expect("hi-42", TIMEOUT);
+    pty.expect(PROMPT, TIMEOUT);
+}
+
+/// Asks the shell for its TTY size until it reports `rows` x `cols`; resizes reach the container
+/// asynchronously, so a few seconds of asking is allowed.
+fn assert_size_becomes(pty: &mut Pty, rows: u16, cols: u16) {
+    let want = format!("size:{rows} {cols}:");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        pty.send(b"echo size:$(stty size):\r");
+        if pty.try_expect(&want, Duration::from_millis(500)).is_some() {
+            return;
+        }
+    }
+    panic!(
+        "the container's TTY never became {rows}x{cols}; output:\n{}",
+        support::escape(&pty.output())
+    );
+}
+
+fn assert_follows_terminal_size(pty: &mut Pty) {
+    pty.expect(PROMPT, TIMEOUT);
+    assert_size_becomes(pty, 20, 70);
+
+    pty.resize(30, 100);
+    assert_size_becomes(pty, 30, 100);
+
+    for n in 1..=5 {
+        pty.resize(20 + n, 70 + n);
+    }
+    assert_size_becomes(pty, 25, 75);
+
+    pty.send(b"exit\r");
+    assert_eq!(pty.wait(TIMEOUT), 0);
+}
+
+#[test]
+fn run_it_gives_a_shell_that_exits_with_its_code_and_restores_the_terminal() {
+    let container = ContainerGuard(unique_name("run-it-shell"));
+    let mut pty = Pty::bin_checked(
+        &[
+            "run",
+            "--rm",
+            "-it",
+            "--name",
+            container.name(),
+            "busybox",
+            "sh",
+        ],
+        24,
+        80,
+    );
+    assert_shell_works(&mut pty);
+    pty.send(b"exit 3\r");
+    assert_eq!(pty.finish(TIMEOUT), 3);
+}
+
+#[test]
+fn run_it_tty_follows_the_terminal_size() {
+    let container = ContainerGuard(unique_name("run-it-size"));
+    let mut pty = Pty::bin(
+        &[
+            "run",
+            "--rm",
+            "-it",
+            "--name",
+            container.name(),
+            "busybox",
+            "sh",
+        ],
+        20,
+        70,
+    );
+    assert_follows_terminal_size(&mut pty);
+}
+
+#[test]
+fn exec_it_tty_follows_the_terminal_size() {
+    let container = sleeper("exec-it-size");
+    let mut pty = Pty::bin(&["exec", "-it", container.name(), "sh"], 20, 70);
+    assert_follows_terminal_size(&mut pty);
+}
+
+#[test]
+fn exec_it_gives_a_shell_that_exits_with_its_code_and_leaves_the_container_running() {
+    let container = sleeper("exec-it-shell");
+    let mut pty = Pty::bin_checked(&["exec", "-it", container.name(), "sh"], 24, 80);
+    assert_shell_works(&mut pty);
+    pty.send(b"exit 5\r");
+    assert_eq!(pty.finish(TIMEOUT), 5);
+    assert!(
+        is_running(container.name()),
+        "the container stopped after the exec session ended"
+    );
+}

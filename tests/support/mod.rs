@@ -1,0 +1,479 @@
+//! The harness shared by the end-to-end tests: it runs the binary under test on a real pseudo-terminal
+//! or with plain pipes, against a real Docker Engine, and turns every hang into a failure by a timeout.
+//!
+//! The binary under test is `$DPTY_TEST_BIN` when set, else the freshly built `dpty`. Because dpty must
+//! behave like the docker CLI, every test that does not check a dpty-only behaviour is also run with
+//! `DPTY_TEST_BIN=$(which docker)`: a test that passes against docker states a real expectation. The
+//! engine comes from `DOCKER_HOST`, which `scripts/test.sh` sets after starting a private engine; without
+//! a reachable engine every test fails, saying so, rather than passing silently.
+
+// Each test file compiles its own copy of this module and uses only part of it.
+#![allow(dead_code)]
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+/// Long enough for a container to be created, started and removed on a loaded machine.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The binary under test.
+pub fn bin() -> String {
+    std::env::var("DPTY_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_dpty").to_string())
+}
+
+/// Whether the binary under test is the docker CLI itself (the reference run).
+pub fn is_docker() -> bool {
+    Path::new(&bin())
+        .file_name()
+        .is_some_and(|name| name == "docker")
+}
+
+/// For a test of a dpty-specific behaviour that the docker CLI does not share: returns true, after
+/// printing why, when the binary under test is docker, and the caller returns at once.
+pub fn skip_under_docker(reason: &str) -> bool {
+    if is_docker() {
+        eprintln!("skipped against the docker CLI, dpty-only behaviour: {reason}");
+    }
+    is_docker()
+}
+
+const ADVICE: &str =
+    "run the end-to-end tests through scripts/test.sh, which starts a private engine and sets DOCKER_HOST";
+
+/// The engine address from `DOCKER_HOST`; panics with advice unless the engine answers there.
+pub fn docker_host() -> String {
+    static CHECKED: OnceLock<Result<String, String>> = OnceLock::new();
+    let checked = CHECKED.get_or_init(|| {
+        let host = std::env::var("DOCKER_HOST")
+            .map_err(|_| format!("DOCKER_HOST is not set: {ADVICE}"))?;
+        let out = run_command(
+            docker_command(&host, &["version", "--format", "{{.Server.Version}}"]),
+            None,
+            Duration::from_secs(20),
+        );
+        if out.status.success() {
+            Ok(host)
+        } else {
+            Err(format!(
+                "no Docker Engine answers at DOCKER_HOST={host} ({}): {ADVICE}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    });
+    checked
+        .clone()
+        .unwrap_or_else(|message| panic!("{message}"))
+}
+
+fn docker_command(host: &str, args: &[&str]) -> Command {
+    let mut command = Command::new("docker");
+    command.arg("-H").arg(host).args(args);
+    command
+}
+
+/// Runs the docker CLI against the test engine, for setup and teardown.
+#[track_caller]
+pub fn docker(args: &[&str]) -> Output {
+    run_command(docker_command(&docker_host(), args), None, TIMEOUT)
+}
+
+/// A container name no other test, nor another run of the suite, uses at the same time.
+pub fn unique_name(test: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("dpty-test-{}-{n}-{test}", std::process::id())
+}
+
+/// Removes the named container, whatever state it is in, when dropped, so that a failing test leaves
+/// nothing behind.
+pub struct ContainerGuard(pub String);
+
+impl ContainerGuard {
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for ContainerGuard {
+    fn drop(&mut self) {
+        if let Ok(host) = std::env::var("DOCKER_HOST") {
+            let mut command = docker_command(&host, &["rm", "-f", &self.0]);
+            command.stdout(Stdio::null()).stderr(Stdio::null());
+            let _ = command.status();
+        }
+    }
+}
+
+/// Starts a long-running busybox container with the docker CLI, to exec into.
+pub fn sleeper(test: &str) -> ContainerGuard {
+    let guard = ContainerGuard(unique_name(test));
+    let out = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        &guard.0,
+        "busybox",
+        "sleep",
+        "600",
+    ]);
+    assert_success("starting the container to exec into", &out);
+    guard
+}
+
+/// Whether the container is running, as `docker inspect` says.
+pub fn is_running(name: &str) -> bool {
+    let out = docker(&["inspect", "-f", "{{.State.Running}}", name]);
+    assert_success("inspecting the container", &out);
+    String::from_utf8_lossy(&out.stdout).trim() == "true"
+}
+
+#[track_caller]
+pub fn assert_success(what: &str, out: &Output) {
+    assert!(out.status.success(), "{what} failed: {}", describe(out));
+}
+
+/// Exit status, stdout and stderr, escaped, for failure messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        escape(&out.stdout),
+        escape(&out.stderr)
+    )
+}
+
+/// The exit code, panicking (with the output) if a signal ended the process.
+#[track_caller]
+pub fn code(out: &Output) -> i32 {
+    match out.status.code() {
+        Some(code) => code,
+        None => panic!("killed by a signal: {}", describe(out)),
+    }
+}
+
+/// Printable form of raw output; a very long one keeps its head and tail.
+pub fn escape(bytes: &[u8]) -> String {
+    const HEAD: usize = 4096;
+    const TAIL: usize = 16384;
+    let show = |b: &[u8]| b.escape_ascii().to_string();
+    if bytes.len() <= HEAD + TAIL {
+        show(bytes)
+    } else {
+        format!(
+            "{}\n[... {} bytes elided ...]\n{}",
+            show(&bytes[..HEAD]),
+            bytes.len() - HEAD - TAIL,
+            show(&bytes[bytes.len() - TAIL..])
+        )
+    }
+}
+
+/// Runs the binary under test with `args`, without a terminal: stdin is `stdin` (or /dev/null), stdout
+/// and stderr are pipes.
+#[track_caller]
+pub fn run_bin(args: &[&str], stdin: Option<&[u8]>, timeout: Duration) -> Output {
+    docker_host();
+    let mut command = Command::new(bin());
+    command.args(args);
+    run_command(command, stdin, timeout)
+}
+
+/// Runs `command` with piped stdout and stderr, feeding `stdin` (or /dev/null); kills it and panics if
+/// it has not exited within `timeout`.
+#[track_caller]
+pub fn run_command(mut command: Command, stdin: Option<&[u8]>, timeout: Duration) -> Output {
+    command
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawning {command:?}: {e}"));
+    // Feeding and draining happen on threads so that neither side can block the other; a write
+    // error only means the process stopped reading, which the test judges by its output.
+    let feeder = child.stdin.take().map(|mut pipe| {
+        let input = stdin.unwrap_or_default().to_vec();
+        thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        })
+    });
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = Output {
+                status: child.wait().expect("reaping the child"),
+                stdout: stdout.join().unwrap(),
+                stderr: stderr.join().unwrap(),
+            };
+            panic!(
+                "{command:?} did not exit within {timeout:?}: {}",
+                describe(&out)
+            );
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    if let Some(feeder) = feeder {
+        feeder.join().unwrap();
+    }
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+/// Everything the program wrote on the terminal so far, and whether the terminal has closed.
+#[derive(Default)]
+struct Screen {
+    bytes: Vec<u8>,
+    closed: bool,
+}
+
+/// A program running on a new pseudo-terminal, as a user at a terminal runs it. A reader thread
+/// collects everything it writes; `expect` waits for text to appear after a cursor.
+pub struct Pty {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Arc<(Mutex<Screen>, Condvar)>,
+    /// Where in the output the next `expect` starts looking.
+    cursor: usize,
+}
+
+impl Pty {
+    /// Spawns `argv` on a new terminal of `rows` x `cols`, with this process's environment (so
+    /// `DOCKER_HOST` passes through).
+    pub fn spawn(argv: &[&str], rows: u16, cols: u16) -> Pty {
+        let pair = native_pty_system()
+            .openpty(size(rows, cols))
+            .expect("opening a pseudo-terminal");
+        let mut command = CommandBuilder::from_argv(argv.iter().map(OsString::from).collect());
+        command.cwd(env!("CARGO_MANIFEST_DIR"));
+        let child = pair
+            .slave
+            .spawn_command(command)
+            .unwrap_or_else(|e| panic!("spawning {argv:?} on a pty: {e}"));
+        // Only the child may hold the terminal open, so that the reader sees its end.
+        drop(pair.slave);
+
+        let screen = Arc::new((Mutex::new(Screen::default()), Condvar::new()));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let shared = Arc::clone(&screen);
+        thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            loop {
+                let n = reader.read(&mut buf).unwrap_or(0);
+                let mut screen = shared.0.lock().unwrap();
+                if n == 0 {
+                    screen.closed = true;
+                } else {
+                    screen.bytes.extend_from_slice(&buf[..n]);
+                }
+                shared.1.notify_all();
+                if n == 0 {
+                    break;
+                }
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Pty {
+            master: pair.master,
+            writer,
+            child,
+            screen,
+            cursor: 0,
+        }
+    }
+
+    /// Spawns the binary under test with `args`.
+    pub fn bin(args: &[&str], rows: u16, cols: u16) -> Pty {
+        docker_host();
+        let bin = bin();
+        let argv: Vec<&str> = std::iter::once(bin.as_str())
+            .chain(args.iter().copied())
+            .collect();
+        Pty::spawn(&argv, rows, cols)
+    }
+
+    /// Spawns the binary under test inside a shell that prints the terminal settings (`stty -g`)
+    /// before and after it, and its exit code; `finish` then checks them.
+    pub fn bin_checked(args: &[&str], rows: u16, cols: u16) -> Pty {
+        docker_host();
+        let script = r#"stty -g; echo BEFORE-DONE; "$@"; echo "rc=$?"; stty -g; echo AFTER-DONE"#;
+        let bin = bin();
+        let argv: Vec<&str> = ["sh", "-c", script, "sh", bin.as_str()]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        let mut pty = Pty::spawn(&argv, rows, cols);
+        pty.expect("BEFORE-DONE", TIMEOUT);
+        pty
+    }
+
+    /// For a `bin_checked` run: waits for it to end, asserts that the terminal settings afterwards
+    /// equal those before, and returns the binary's exit code.
+    #[track_caller]
+    pub fn finish(&mut self, timeout: Duration) -> i32 {
+        self.expect("AFTER-DONE", timeout);
+        assert_eq!(self.wait(timeout), 0, "the wrapping shell failed");
+        let text = String::from_utf8_lossy(&self.output()).into_owned();
+        let lines: Vec<&str> = text.lines().map(|l| l.trim_matches('\r')).collect();
+        let after_done = lines
+            .iter()
+            .rposition(|l| *l == "AFTER-DONE")
+            .unwrap_or_else(|| panic!("no AFTER-DONE line in {text:?}"));
+        let (before, after) = (lines[0], lines[after_done - 1]);
+        let rc = lines[..after_done - 1]
+            .iter()
+            .rev()
+            .find_map(|l| l.rsplit_once("rc=").map(|(_, code)| code))
+            .unwrap_or_else(|| panic!("no rc= line in {text:?}"));
+        assert_eq!(
+            before,
+            after,
+            "terminal settings differ after the run; whole output:\n{}",
+            escape(text.as_bytes())
+        );
+        rc.parse()
+            .unwrap_or_else(|_| panic!("bad rc= line {rc:?} in {text:?}"))
+    }
+
+    /// Types `bytes` at the terminal.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("writing to the pty");
+        self.writer.flush().expect("flushing the pty");
+    }
+
+    /// Waits until the output after the cursor contains `needle`, moves the cursor past it and returns
+    /// the text up to it; panics with the whole output on timeout.
+    #[track_caller]
+    pub fn expect(&mut self, needle: &str, timeout: Duration) -> String {
+        match self.try_expect(needle, timeout) {
+            Some(text) => text,
+            None => panic!(
+                "{needle:?} did not appear within {timeout:?}; output so far:\n{}",
+                escape(&self.output())
+            ),
+        }
+    }
+
+    /// Like `expect`, but returns `None` on timeout.
+    pub fn try_expect(&mut self, needle: &str, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        let (lock, changed) = &*self.screen;
+        let mut screen = lock.lock().unwrap();
+        loop {
+            let seen = &screen.bytes[self.cursor..];
+            if let Some(at) = seen
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes())
+            {
+                let end = at + needle.len();
+                let text = String::from_utf8_lossy(&seen[..end]).into_owned();
+                self.cursor += end;
+                return Some(text);
+            }
+            let now = Instant::now();
+            if screen.closed || now >= deadline {
+                return None;
+            }
+            screen = changed.wait_timeout(screen, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Resizes the terminal; the kernel sends SIGWINCH to its foreground process group.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(size(rows, cols))
+            .expect("resizing the pty");
+    }
+
+    /// Waits for the program to exit and for its output to be read to the end; returns its exit code.
+    /// Kills it and panics on timeout.
+    #[track_caller]
+    pub fn wait(&mut self, timeout: Duration) -> i32 {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for the child") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "did not exit within {timeout:?}; output so far:\n{}",
+                    escape(&self.output())
+                );
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        let (lock, changed) = &*self.screen;
+        let screen = lock.lock().unwrap();
+        let (screen, _) = changed
+            .wait_timeout_while(screen, Duration::from_secs(5), |s| !s.closed)
+            .unwrap();
+        assert!(
+            screen.closed,
+            "the terminal stayed open after the program exited"
+        );
+        drop(screen);
+        assert!(
+            status.signal().is_none(),
+            "ended by a signal: {status}; output:\n{}",
+            escape(&self.output())
+        );
+        status.exit_code() as i32
+    }
+
+    /// Everything written on the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.screen.0.lock().unwrap().bytes.clone()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn size(rows: u16, cols: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
