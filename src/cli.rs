@@ -45,6 +45,33 @@ pub enum Command {
     Run(RunArgs),
     /// Run a command in a running container, attached to this terminal (docker exec)
     Exec(ExecArgs),
+    /// Attach this terminal to an existing container, or start a created exec instance (docker attach)
+    Attach(AttachArgs),
+}
+
+/// Options every session has.
+#[derive(Debug, Clone, Args)]
+pub struct SessionArgs {
+    /// Key sequence that detaches and leaves the container running (docker --detach-keys),
+    /// e.g. ctrl-a,b; default ctrl-p,ctrl-q
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+}
+
+/// Whether signals dpty receives are passed on to the container.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct SignalArgs {
+    /// Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off
+    #[arg(
+        long = "sig-proxy",
+        value_name = "BOOL",
+        default_value_t = true,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set
+    )]
+    pub sig_proxy: bool,
 }
 
 /// How local stdin and the terminal are joined to the container.
@@ -100,6 +127,12 @@ pub struct RunArgs {
     #[command(flatten)]
     pub process: ProcessArgs,
 
+    #[command(flatten)]
+    pub session: SessionArgs,
+
+    #[command(flatten)]
+    pub signals: SignalArgs,
+
     /// Remove the container when it exits (docker --rm)
     #[arg(long)]
     pub rm: bool,
@@ -140,6 +173,9 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub process: ProcessArgs,
 
+    #[command(flatten)]
+    pub session: SessionArgs,
+
     /// The container, then the command and its arguments
     #[arg(
         value_name = "CONTAINER",
@@ -149,6 +185,35 @@ pub struct ExecArgs {
         allow_hyphen_values = true
     )]
     pub container_and_command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Signals cannot be forwarded to an exec instance: the engine has no API for it.",
+    override_usage = "dpty attach [OPTIONS] CONTAINER\n       dpty attach --exec [OPTIONS] EXEC_ID"
+)]
+pub struct AttachArgs {
+    #[command(flatten)]
+    pub session: SessionArgs,
+
+    #[command(flatten)]
+    pub signals: SignalArgs,
+
+    /// Do not attach stdin; show output only (docker --no-stdin)
+    #[arg(long)]
+    pub no_stdin: bool,
+
+    /// Replay the output the container produced before attaching, then follow it
+    #[arg(long)]
+    pub logs: bool,
+
+    /// The target is an exec instance created (not started) elsewhere: start it attached
+    #[arg(long, conflicts_with = "logs")]
+    pub exec: bool,
+
+    /// The container's name or id (with --exec: the exec instance's id)
+    #[arg(value_name = "CONTAINER")]
+    pub target: String,
 }
 
 #[cfg(test)]
@@ -200,6 +265,17 @@ mod tests {
             }
             other => panic!("not exec: {other:?}"),
         }
+    }
+
+    #[test]
+    fn sig_proxy_is_on_unless_turned_off() {
+        assert!(run(&["run", "busybox"]).signals.sig_proxy);
+        assert!(
+            !run(&["run", "--sig-proxy=false", "busybox"])
+                .signals
+                .sig_proxy
+        );
+        assert!(run(&["run", "--sig-proxy", "busybox"]).signals.sig_proxy);
     }
 
     #[test]

@@ -14,13 +14,19 @@ use crate::docker::{Endpoint, DEFAULT_SOCKET};
 pub struct LocalTerminal {
     pub stdin: bool,
     pub stdout: bool,
+    /// We are in the terminal's foreground process group. A background job
+    /// that read the terminal or changed its mode would be stopped (SIGTTIN,
+    /// SIGTTOU), so by default it leaves stdin alone.
+    pub foreground: bool,
 }
 
 impl LocalTerminal {
     pub fn detect() -> Self {
+        let stdin = crate::engine::is_terminal(libc::STDIN_FILENO);
         LocalTerminal {
-            stdin: crate::engine::is_terminal(libc::STDIN_FILENO),
+            stdin,
             stdout: crate::engine::is_terminal(libc::STDOUT_FILENO),
+            foreground: !stdin || crate::engine::in_foreground(libc::STDIN_FILENO),
         }
     }
 }
@@ -57,7 +63,8 @@ pub fn stream_mode(flags: StreamArgs, local: LocalTerminal) -> Result<StreamMode
         // Either docker flag given: docker's meaning exactly.
         (flags.interactive, flags.tty)
     } else {
-        (local.stdin, !flags.no_tty && local.stdin && local.stdout)
+        let stdin = local.stdin && local.foreground;
+        (stdin, !flags.no_tty && local.stdin && local.stdout)
     };
     if tty && stdin && !local.stdin {
         return Err(NotATerminal);
@@ -67,6 +74,13 @@ pub fn stream_mode(flags: StreamArgs, local: LocalTerminal) -> Result<StreamMode
         tty,
         raw: tty && stdin && local.stdin,
     })
+}
+
+/// The detach sequence as given (or docker's default) and as bytes.
+pub fn detach_keys(spec: Option<&str>) -> anyhow::Result<(String, Vec<u8>)> {
+    let spec = spec.unwrap_or(crate::engine::DEFAULT_DETACH_KEYS);
+    let keys = crate::engine::parse_detach_keys(spec)?;
+    Ok((spec.to_owned(), keys))
 }
 
 /// The engine address: `-H`/`DOCKER_HOST` if given, else the default socket.
@@ -162,10 +176,17 @@ mod tests {
     const TERMINAL: LocalTerminal = LocalTerminal {
         stdin: true,
         stdout: true,
+        foreground: true,
     };
     const SCRIPT: LocalTerminal = LocalTerminal {
         stdin: false,
         stdout: false,
+        foreground: true,
+    };
+    const BACKGROUND: LocalTerminal = LocalTerminal {
+        stdin: true,
+        stdout: true,
+        foreground: false,
     };
 
     fn flags(interactive: bool, tty: bool, no_tty: bool) -> StreamArgs {
@@ -198,6 +219,7 @@ mod tests {
         let piped_out = LocalTerminal {
             stdin: true,
             stdout: false,
+            foreground: true,
         };
         assert_eq!(
             stream_mode(none, piped_out),
@@ -207,6 +229,28 @@ mod tests {
                 raw: false
             })
         );
+    }
+
+    #[test]
+    fn a_background_job_leaves_stdin_alone_by_default() {
+        assert_eq!(
+            stream_mode(flags(false, false, false), BACKGROUND),
+            Ok(StreamMode {
+                stdin: false,
+                tty: true,
+                raw: false
+            })
+        );
+    }
+
+    #[test]
+    fn detach_keys_default_to_dockers() {
+        assert_eq!(
+            detach_keys(None).unwrap(),
+            ("ctrl-p,ctrl-q".to_owned(), vec![16, 17])
+        );
+        let error = detach_keys(Some("ctrl-ä")).unwrap_err().to_string();
+        assert!(error.contains("ctrl-ä"), "{error}");
     }
 
     #[test]

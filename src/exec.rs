@@ -14,7 +14,7 @@ use tracing::{debug, info};
 
 use crate::config::{Process, StreamMode};
 use crate::docker::Client;
-use crate::engine::{self, End, Hooks, Settings, Size};
+use crate::engine::{self, Controls, End, Hooks, Settings, Size};
 use crate::exit_code::{self, Outcome};
 
 /// Everything `exec` needs, resolved from the command line.
@@ -24,6 +24,8 @@ pub struct ExecConfigResolved {
     pub process: Process,
     pub container: String,
     pub command: Vec<String>,
+    /// The detach sequence as the user spelled it, and as bytes.
+    pub detach_keys: (String, Vec<u8>),
 }
 
 pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result<Outcome> {
@@ -42,7 +44,7 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         privileged: Some(process.privileged),
         user: process.user.clone(),
         working_dir: process.workdir.clone(),
-        ..Default::default()
+        detach_keys: Some(config.detach_keys.0.clone()),
     };
     let api = client.api();
     let id = api
@@ -51,6 +53,20 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         .map_err(Client::error)?
         .id;
     info!(%id, "exec created");
+    let controls = Controls {
+        detach_keys: config.detach_keys.1,
+    };
+    start_attached(client, &id, mode, console_size, controls).await
+}
+
+/// Starts an exec instance attached to this terminal and waits for its end.
+pub async fn start_attached(
+    client: &Client,
+    id: &str,
+    mode: StreamMode,
+    console_size: Option<Vec<usize>>,
+    controls: Controls,
+) -> anyhow::Result<Outcome> {
     let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
     let attached = client
         .hijack(&format!("/exec/{id}/start"), Some(start))
@@ -63,19 +79,31 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
     };
     // The engine has no API to signal an exec process: a signal ends dpty.
     let hooks = Hooks {
-        resize: Some(resize_fn(client, &id)),
+        resize: Some(resize_fn(client, id)),
         signal_proxy: None,
     };
-    let end = engine::attach(attached.conn, attached.buffered, settings, hooks, async {
-        Ok(())
-    })
+    let no_start = async { Ok(()) };
+    let end = engine::attach(
+        attached.conn,
+        attached.buffered,
+        settings,
+        controls,
+        hooks,
+        no_start,
+    )
     .await?;
     info!(?end, "session ended");
     match end {
-        End::Finished => exit_status(client, &id).await,
+        End::Finished => exit_status(client, id).await,
+        End::Detached => Err(detached()),
         End::OutputClosed => Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
         End::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
     }
+}
+
+/// What `exec` and `attach` report after a detach, like the docker CLI.
+pub fn detached() -> anyhow::Error {
+    anyhow::anyhow!("read escape sequence").context(exit_code::Coded(exit_code::GENERAL))
 }
 
 /// The exec process's status. The stream ends when the process does, but the

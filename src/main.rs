@@ -3,6 +3,7 @@
 //! `main` only parses, sets up logging, runs the command on a single-threaded
 //! runtime and turns the outcome into a docker-compatible exit status.
 
+mod attach;
 mod cli;
 mod config;
 mod docker;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     }
     let default_code = match cli.command {
         Command::Run(_) => exit_code::ENGINE_REFUSED,
-        Command::Exec(_) => exit_code::GENERAL,
+        Command::Exec(_) | Command::Attach(_) => exit_code::GENERAL,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -55,10 +56,11 @@ fn main() -> ExitCode {
 async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     let local = LocalTerminal::detect();
     let endpoint = config::endpoint(cli.host.as_deref())?;
+    // Everything the user typed is checked before the engine is contacted,
+    // so a bad flag never leaves a half-made container behind.
     match cli.command {
         Command::Run(args) => {
-            let mode = config::stream_mode(args.streams, local)
-                .map_err(|e| anyhow::Error::new(e).context(exit_code::Coded(exit_code::GENERAL)))?;
+            let mode = config::stream_mode(args.streams, local).map_err(local_failure)?;
             let mut words = args.image_and_command.into_iter();
             let image = words.next().unwrap_or_default();
             let config = run::RunConfig {
@@ -71,13 +73,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 remove: args.rm,
                 network: args.network,
                 volumes: args.volumes,
+                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
+                sig_proxy: args.signals.sig_proxy,
             };
             let client = docker::Client::connect(endpoint).await?;
             run::run(&client, config).await
         }
         Command::Exec(args) => {
-            let mode = config::stream_mode(args.streams, local)
-                .map_err(|e| anyhow::Error::new(e).context(exit_code::Coded(exit_code::GENERAL)))?;
+            let mode = config::stream_mode(args.streams, local).map_err(local_failure)?;
             let mut words = args.container_and_command.into_iter();
             let container = words.next().unwrap_or_default();
             let config = exec::ExecConfigResolved {
@@ -85,11 +88,30 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 process: Process::resolve(&args.process)?,
                 container,
                 command: words.collect(),
+                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
             };
             let client = docker::Client::connect(endpoint).await?;
             exec::exec(&client, config).await
         }
+        Command::Attach(args) => {
+            let config = attach::AttachConfig {
+                target: args.target,
+                exec: args.exec,
+                no_stdin: args.no_stdin,
+                sig_proxy: args.signals.sig_proxy,
+                logs: args.logs,
+                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
+                local,
+            };
+            let client = docker::Client::connect(endpoint).await?;
+            attach::attach(&client, config).await
+        }
     }
+}
+
+/// A refusal on our side, before the engine is involved: status 1, as docker.
+fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
+    anyhow::Error::new(error).context(exit_code::Coded(exit_code::GENERAL))
 }
 
 /// Help and version go to stdout with status 0; a usage error is reported in

@@ -18,7 +18,7 @@ use tracing::{debug, info};
 
 use crate::config::{self, Process, StreamMode};
 use crate::docker::{read_json, ApiError, Client};
-use crate::engine::{self, End, Hooks, Settings, Size};
+use crate::engine::{self, Controls, End, Hooks, Settings, Size};
 use crate::exit_code::{self, Coded, Outcome};
 
 /// Everything `run` needs, resolved from the command line.
@@ -33,6 +33,10 @@ pub struct RunConfig {
     pub remove: bool,
     pub network: Option<String>,
     pub volumes: Vec<String>,
+    /// The detach sequence as the user spelled it, and as bytes.
+    pub detach_keys: (String, Vec<u8>),
+    /// Forward the signals dpty receives to the container.
+    pub sig_proxy: bool,
 }
 
 pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
@@ -40,44 +44,43 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     let id = create(client, &config, size).await?;
     info!(%id, "container created");
     let mode = config.mode;
+    // The engine watches for detach keys too; give it ours, which we never
+    // forward, so only dpty decides when to detach.
+    // The engine watches for detach keys too; give it ours, which we never
+    // forward, so only dpty decides when to detach.
     let attach_path = format!(
-        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1",
-        u8::from(mode.stdin)
+        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1&detachKeys={}",
+        u8::from(mode.stdin),
+        crate::docker::query_escape(&config.detach_keys.0),
     );
     let attached = client
         .hijack(&attach_path, None)
         .await
         .context("attaching to the container")?;
-    let wait = client
-        .request(
-            Method::POST,
-            &format!("/containers/{id}/wait?condition=next-exit"),
-            None,
-        )
-        .await
-        .context("waiting for the container")?;
-    // The wait is registered once its headers are in; its body is the status.
-    let exit_status = tokio::spawn(read_json::<WaitResponse>(wait));
+    let exit_status = wait_next_exit(client, &id).await?;
 
-    let api = client.api().clone();
-    let start_id = id.clone();
-    let start = async move {
-        api.start_container(&start_id, None).await.map_err(|e| {
-            let error = Client::error(e);
-            let code = exit_code::for_start_failure(&error.to_string());
-            error.context(Coded(code))
-        })
-    };
+    let start = start(client, &id);
     let settings = Settings {
         tty: mode.tty,
         stdin: mode.stdin,
         raw: mode.raw,
     };
+    let controls = Controls {
+        detach_keys: config.detach_keys.1.clone(),
+    };
     let hooks = Hooks {
         resize: Some(resize_fn(client, &id)),
-        signal_proxy: Some(signal_fn(client, &id)),
+        signal_proxy: config.sig_proxy.then(|| signal_fn(client, &id)),
     };
-    let end = engine::attach(attached.conn, attached.buffered, settings, hooks, start).await;
+    let end = engine::attach(
+        attached.conn,
+        attached.buffered,
+        settings,
+        controls,
+        hooks,
+        start,
+    )
+    .await;
     let end = match end {
         Ok(end) => end,
         Err(error) => {
@@ -88,12 +91,32 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         }
     };
     info!(?end, "session ended");
-    match end {
-        End::Finished => {}
-        End::OutputClosed => return Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
-        End::Signalled(signal) => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+    let early = match end {
+        End::Finished => None,
+        // The container goes on without us, as with the docker CLI.
+        End::Detached => return Ok(Outcome::Exited(0)),
+        End::OutputClosed => Some(exit_code::BROKEN_PIPE),
+        End::Signalled(signal) => Some(exit_code::for_signal(signal)),
+    };
+    if let Some(code) = early {
+        if config.remove {
+            remove(client, &id).await;
+        }
+        return Ok(Outcome::Failed(code));
     }
-    let status = exit_status.await.context("waiting for the container")??;
+    finish(client, &id, exit_status).await
+}
+
+/// The container's exit status once its stream has ended.
+pub async fn finish(
+    client: &Client,
+    id: &str,
+    exit_status: tokio::task::JoinHandle<anyhow::Result<WaitResponse>>,
+) -> anyhow::Result<Outcome> {
+    let status = match exit_status.await.context("waiting for the container")? {
+        Ok(status) => status,
+        Err(error) => return Err(explain_lost_wait(client, id, error).await),
+    };
     if let Some(message) = status.error.map(|e| e.message).filter(|m| !m.is_empty()) {
         anyhow::bail!("waiting for the container: {message}");
     }
@@ -101,9 +124,52 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     Ok(Outcome::Exited(status.status_code))
 }
 
+/// Says why the exit status could not be had: the engine went away, or the
+/// container was removed from outside.
+async fn explain_lost_wait(client: &Client, id: &str, error: anyhow::Error) -> anyhow::Error {
+    match client
+        .api()
+        .inspect_container(id, None)
+        .await
+        .map_err(Client::error)
+    {
+        Ok(_) => error.context("waiting for the container"),
+        Err(e) if ApiError::status_of(&e) == Some(404) => {
+            anyhow::anyhow!("the container was removed while attached")
+        }
+        Err(e) if e.downcast_ref::<crate::docker::Unreachable>().is_some() || is_io(&e) => {
+            anyhow::anyhow!("the Docker engine at {} went away", client.endpoint())
+        }
+        Err(_) => error.context("waiting for the container"),
+    }
+}
+
+fn is_io(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|e| e.is::<std::io::Error>() || e.is::<bollard::errors::Error>())
+}
+
+/// Registers a wait for the container's next exit; resolves once the engine
+/// has registered it, and the returned task yields the status.
+pub async fn wait_next_exit(
+    client: &Client,
+    id: &str,
+) -> anyhow::Result<tokio::task::JoinHandle<anyhow::Result<WaitResponse>>> {
+    let wait = client
+        .request(
+            Method::POST,
+            &format!("/containers/{id}/wait?condition=next-exit"),
+            None,
+        )
+        .await
+        .context("waiting for the container")?;
+    Ok(tokio::spawn(read_json::<WaitResponse>(wait)))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct WaitResponse {
+pub struct WaitResponse {
     status_code: i64,
     error: Option<WaitError>,
 }
@@ -203,7 +269,20 @@ async fn pull(client: &Client, image: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {
+/// Starts the container; a failure carries the docker CLI's status for it.
+pub fn start(client: &Client, id: &str) -> impl std::future::Future<Output = anyhow::Result<()>> {
+    let api = client.api().clone();
+    let id = id.to_owned();
+    async move {
+        api.start_container(&id, None).await.map_err(|e| {
+            let error = Client::error(e);
+            let code = exit_code::for_start_failure(&error.to_string());
+            error.context(Coded(code))
+        })
+    }
+}
+
+pub fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {
     let api = client.api().clone();
     let id = id.to_owned();
     Arc::new(move |size: Size| {
@@ -222,7 +301,7 @@ fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {
     })
 }
 
-fn signal_fn(client: &Client, id: &str) -> engine::SignalFn {
+pub fn signal_fn(client: &Client, id: &str) -> engine::SignalFn {
     let api = client.api().clone();
     let id = id.to_owned();
     Arc::new(move |signal: i32| {

@@ -160,6 +160,10 @@ impl Client {
         })
     }
 
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
     /// The bollard handle for plain REST calls.
     pub fn api(&self) -> &bollard::Docker {
         &self.api
@@ -235,6 +239,20 @@ impl Client {
     pub fn error(error: bollard::errors::Error) -> anyhow::Error {
         ApiError::from_bollard(error)
     }
+}
+
+/// Percent-encodes a query parameter value.
+pub fn query_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
 }
 
 fn parse_version(text: &str) -> Option<(usize, usize)> {
@@ -330,6 +348,12 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_query_values() {
+        assert_eq!(query_escape("ctrl-p,ctrl-q"), "ctrl-p%2Cctrl-q");
+        assert_eq!(query_escape("ctrl-\\"), "ctrl-%5C");
+    }
 
     #[test]
     fn parses_api_versions() {

@@ -8,6 +8,7 @@
 //! of the Docker API beyond the callbacks in [`Hooks`].
 
 mod demux;
+mod keys;
 mod resize;
 mod stdio;
 mod terminal;
@@ -25,12 +26,14 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info};
 
 use demux::{Demuxer, Piece};
+use keys::Detector;
 use resize::Resizer;
 use stdio::StdStream;
 use terminal::RawMode;
 
+pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use resize::ResizeFn;
-pub use stdio::is_terminal;
+pub use stdio::{in_foreground, is_terminal};
 pub use terminal::{local_size, Size};
 
 /// Sends a signal to the container (the signal proxy).
@@ -55,6 +58,13 @@ pub struct Settings {
     pub raw: bool,
 }
 
+/// What the local side of a session does besides moving bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Controls {
+    /// The detach sequence, watched for on TTY input; empty for none.
+    pub detach_keys: Vec<u8>,
+}
+
 /// What the engine may ask of the Docker API during a session.
 #[derive(Default)]
 pub struct Hooks {
@@ -73,6 +83,8 @@ pub enum End {
     OutputClosed,
     /// dpty was told to stop by this signal.
     Signalled(i32),
+    /// The user typed the detach keys; the process goes on without us.
+    Detached,
 }
 
 /// Runs a session on the real terminal: raw mode, stdio, signals and resizes.
@@ -83,6 +95,7 @@ pub async fn attach<S, F>(
     conn: S,
     buffered: Bytes,
     settings: Settings,
+    controls: Controls,
     hooks: Hooks,
     start: F,
 ) -> anyhow::Result<End>
@@ -122,7 +135,17 @@ where
         stdout,
         stderr,
     };
-    let end = session(streams, settings.tty, signals, resizer, hooks.signal_proxy).await;
+    // Detach keys only make sense for keystrokes: piped data must pass untouched.
+    let detector = settings.tty.then(|| Detector::new(controls.detach_keys));
+    let end = session(
+        streams,
+        settings.tty,
+        detector,
+        signals,
+        resizer,
+        hooks.signal_proxy,
+    )
+    .await;
     signals_handle.close();
     end
 }
@@ -142,6 +165,7 @@ pub struct Streams<R, W, I, O, E> {
 pub async fn session<R, W, I, O, E>(
     streams: Streams<R, W, I, O, E>,
     tty: bool,
+    detector: Option<Detector>,
     mut signals: impl Stream<Item = i32> + Unpin,
     resizer: Option<Resizer>,
     signal_proxy: Option<SignalFn>,
@@ -163,7 +187,7 @@ where
     } = streams;
     let mut input_open = stdin.is_some();
     let output = pump_output(conn_read, buffered, tty, stdout, stderr);
-    let input = pump_input(stdin, conn_write);
+    let input = pump_input(stdin, conn_write, detector);
     tokio::pin!(output, input);
     let mut interrupts = 0;
 
@@ -171,7 +195,8 @@ where
     // - output: the engine ending the stream, which ends the session once
     //   every byte before it has been written out;
     // - input: local stdin reaching EOF, after which the connection is
-    //   half-closed and output goes on;
+    //   half-closed and output goes on, or the detach keys, which end the
+    //   session at once;
     // - signals: WINCH resizes the TTY; others go to the signal proxy, or end
     //   the session when there is none or the user insists.
     loop {
@@ -183,7 +208,11 @@ where
             result = &mut input, if input_open => {
                 input_open = false;
                 match result {
-                    Ok(()) => debug!("stdin finished; write side closed"),
+                    Ok(InputEnd::Eof) => debug!("stdin finished; write side closed"),
+                    Ok(InputEnd::Detached) => {
+                        info!("detach keys read");
+                        return Ok(End::Detached);
+                    }
                     Err(error) => debug!(%error, "stdin forwarding stopped"),
                 }
             }
@@ -297,9 +326,18 @@ impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
     }
 }
 
+enum InputEnd {
+    Eof,
+    Detached,
+}
+
 /// Copies local stdin to the connection; at EOF half-closes the connection
 /// so the process in the container sees its stdin end.
-async fn pump_input<I, W>(stdin: Option<I>, mut conn: W) -> io::Result<()>
+async fn pump_input<I, W>(
+    stdin: Option<I>,
+    mut conn: W,
+    mut detector: Option<Detector>,
+) -> io::Result<InputEnd>
 where
     I: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -309,6 +347,7 @@ where
         return std::future::pending().await;
     };
     let mut buf = vec![0u8; BUFFER_SIZE];
+    let mut keys_out = Vec::new();
     loop {
         let n = match stdin.read(&mut buf).await {
             Ok(n) => n,
@@ -317,9 +356,19 @@ where
             Err(e) => return Err(e),
         };
         if n == 0 {
-            return conn.shutdown().await;
+            conn.shutdown().await?;
+            return Ok(InputEnd::Eof);
         }
-        conn.write_all(&buf[..n]).await?;
+        let Some(detector) = detector.as_mut() else {
+            conn.write_all(&buf[..n]).await?;
+            continue;
+        };
+        keys_out.clear();
+        let detached = detector.feed(&buf[..n], &mut keys_out);
+        conn.write_all(&keys_out).await?;
+        if detached {
+            return Ok(InputEnd::Detached);
+        }
     }
 }
 
@@ -364,7 +413,16 @@ mod tests {
             stdout: &mut stdout,
             stderr: &mut stderr,
         };
-        let end = session(streams, tty, futures_util::stream::pending(), None, None).await;
+        let detector = tty.then(|| Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
+        let end = session(
+            streams,
+            tty,
+            detector,
+            futures_util::stream::pending(),
+            None,
+            None,
+        )
+        .await;
         let received = engine.await.unwrap();
         (end, stdout, stderr, received)
     }
@@ -399,6 +457,45 @@ mod tests {
         assert_eq!(end.unwrap(), End::Finished);
         assert_eq!(received, b"typed input");
         assert_eq!(stdout, big);
+    }
+
+    #[tokio::test]
+    async fn detach_keys_end_a_tty_session_and_are_not_forwarded() {
+        let (ours, theirs) = duplex(1024);
+        let (conn_read, conn_write) = tokio::io::split(ours);
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let streams = Streams {
+            conn_read,
+            conn_write,
+            buffered: Bytes::new(),
+            stdin: Some(&b"ls\x10x\x10\x11after"[..]),
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        };
+        let detector = Some(Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
+        let end = session(
+            streams,
+            true,
+            detector,
+            futures_util::stream::pending(),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(end.unwrap(), End::Detached);
+        let (mut engine_read, _engine_write) = tokio::io::split(theirs);
+        let mut received = vec![0u8; 4];
+        engine_read.read_exact(&mut received).await.unwrap();
+        assert_eq!(received, b"ls\x10x");
+    }
+
+    #[tokio::test]
+    async fn piped_input_passes_detach_bytes_untouched() {
+        let (end, _, _, received) =
+            run_session(false, b"", Vec::new(), Some(b"\x10\x11data")).await;
+        assert_eq!(end.unwrap(), End::Finished);
+        assert_eq!(received, b"\x10\x11data");
     }
 
     #[tokio::test]

@@ -106,6 +106,12 @@ pub fn is_terminal(fd: RawFd) -> bool {
     unsafe { libc::isatty(fd) == 1 }
 }
 
+/// Whether our process group is the foreground one of the terminal on `fd`.
+pub fn in_foreground(fd: RawFd) -> bool {
+    // SAFETY: both calls only query process-group ids.
+    unsafe { libc::tcgetpgrp(fd) == libc::getpgrp() }
+}
+
 fn reopen_nonblocking(fd: RawFd, access: libc::c_int) -> io::Result<File> {
     let path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL in path");
     let flags = access | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
