@@ -149,7 +149,7 @@ pub struct RunArgs {
     #[arg(long = "network", alias = "net", value_name = "NETWORK")]
     pub network: Option<String>,
 
-    /// Bind mount a volume: SOURCE:TARGET[:OPTIONS] (docker -v)
+    /// Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)
     #[arg(short = 'v', long = "volume", value_name = "SOURCE:TARGET")]
     pub volumes: Vec<String>,
 
