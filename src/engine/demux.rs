@@ -266,4 +266,68 @@ mod tests {
         assert_eq!(demux.finish(), Err(DemuxError::Truncated { missing: 6 }));
         assert_eq!(out.stdout, b"0123");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn frames() -> impl Strategy<Value = Vec<(u8, Vec<u8>)>> {
+            let frame = (
+                prop_oneof![Just(0u8), Just(1u8), Just(2u8)],
+                proptest::collection::vec(any::<u8>(), 0..300),
+            );
+            proptest::collection::vec(frame, 0..40)
+        }
+
+        proptest! {
+            /// Whatever the frames and wherever the reads cut them, the two
+            /// output streams are exactly the concatenated payloads.
+            #[test]
+            fn output_equals_payloads_for_any_cuts(
+                frames in frames(),
+                cuts in proptest::collection::vec(1usize..97, 1..50),
+            ) {
+                let mut input = Vec::new();
+                let mut expected = Collected::default();
+                for (id, payload) in &frames {
+                    input.extend(frame(*id, payload));
+                    match id {
+                        2 => expected.stderr.extend_from_slice(payload),
+                        _ => expected.stdout.extend_from_slice(payload),
+                    }
+                }
+                let mut demux = Demuxer::new();
+                let mut got = Collected::default();
+                let mut rest = &input[..];
+                for cut in cuts.iter().cycle() {
+                    if rest.is_empty() {
+                        break;
+                    }
+                    let (piece, tail) = rest.split_at((*cut).min(rest.len()));
+                    feed(&mut demux, piece, &mut got).unwrap();
+                    rest = tail;
+                }
+                prop_assert!(demux.finish().is_ok());
+                prop_assert_eq!(got, expected);
+            }
+
+            /// Arbitrary bytes never panic, and every byte is accounted for:
+            /// a step always consumes something or reports an error.
+            #[test]
+            fn arbitrary_input_never_panics(input in proptest::collection::vec(any::<u8>(), 0..2000)) {
+                let mut demux = Demuxer::new();
+                let mut rest = &input[..];
+                while !rest.is_empty() {
+                    match demux.step(rest) {
+                        Ok((used, _)) => {
+                            prop_assert!(used > 0);
+                            rest = &rest[used..];
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let _ = demux.finish();
+            }
+        }
+    }
 }
