@@ -14,7 +14,7 @@ mod stdio;
 mod terminal;
 
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice};
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
@@ -308,22 +308,73 @@ struct Sink<'a, O, E> {
 
 impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
     async fn deliver(&mut self, mut data: &[u8]) -> Result<(), SinkError> {
-        let Some(demux) = self.demux.as_deref_mut() else {
-            return self.stdout.write_all(data).await.map_err(SinkError::Local);
+        let Sink {
+            demux,
+            stdout,
+            stderr,
+        } = self;
+        let Some(demux) = demux.as_deref_mut() else {
+            return stdout.write_all(data).await.map_err(SinkError::Local);
         };
+        // A read usually holds several frames. Consecutive pieces for the
+        // same stream go out in one writev rather than one write per frame.
+        let mut run: Vec<IoSlice<'_>> = Vec::new();
+        let mut run_is_stderr = false;
         while !data.is_empty() {
             let (used, piece) = demux.step(data).map_err(SinkError::Protocol)?;
-            match piece {
-                Some(Piece::Stdout(bytes)) => self.stdout.write_all(bytes).await,
-                Some(Piece::Stderr(bytes)) => self.stderr.write_all(bytes).await,
-                Some(Piece::EngineError(message)) => return Err(SinkError::Engine(message)),
-                None => Ok(()),
+            let (is_stderr, bytes) = match piece {
+                Some(Piece::Stdout(bytes)) => (false, bytes),
+                Some(Piece::Stderr(bytes)) => (true, bytes),
+                Some(Piece::EngineError(message)) => {
+                    flush_run(&mut **stdout, &mut **stderr, &mut run, run_is_stderr).await?;
+                    return Err(SinkError::Engine(message));
+                }
+                None => {
+                    data = &data[used..];
+                    continue;
+                }
+            };
+            if is_stderr != run_is_stderr || run.len() == MAX_SLICES {
+                flush_run(&mut **stdout, &mut **stderr, &mut run, run_is_stderr).await?;
+                run_is_stderr = is_stderr;
             }
-            .map_err(SinkError::Local)?;
+            run.push(IoSlice::new(bytes));
             data = &data[used..];
         }
-        Ok(())
+        flush_run(&mut **stdout, &mut **stderr, &mut run, run_is_stderr).await
     }
+}
+
+async fn flush_run<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin>(
+    stdout: &mut O,
+    stderr: &mut E,
+    run: &mut Vec<IoSlice<'_>>,
+    to_stderr: bool,
+) -> Result<(), SinkError> {
+    let result = match to_stderr {
+        true => write_all_vectored(stderr, run).await,
+        false => write_all_vectored(stdout, run).await,
+    };
+    run.clear();
+    result.map_err(SinkError::Local)
+}
+
+/// At most this many pieces per writev, well under any system's IOV_MAX.
+const MAX_SLICES: usize = 64;
+
+async fn write_all_vectored<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    slices: &mut [IoSlice<'_>],
+) -> io::Result<()> {
+    let mut slices = slices;
+    while !slices.is_empty() {
+        let n = writer.write_vectored(slices).await?;
+        if n == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut slices, n);
+    }
+    Ok(())
 }
 
 enum InputEnd {

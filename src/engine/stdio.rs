@@ -173,6 +173,18 @@ fn raw_write(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     }
 }
 
+fn raw_writev(fd: RawFd, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+    let count = bufs.len().min(1024) as libc::c_int;
+    // SAFETY: IoSlice is ABI-compatible with iovec, and every slice is valid
+    // for reads of its length for the duration of the call.
+    let n = unsafe { libc::writev(fd, bufs.as_ptr().cast(), count) };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
+
 fn poll_io<T: AsRawFd, R>(
     fd: &AsyncFd<T>,
     cx: &mut Context<'_>,
@@ -232,6 +244,18 @@ impl AsyncWrite for StdStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         self.poll_op(cx, false, |fd| raw_write(fd, buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_op(cx, false, |fd| raw_writev(fd, bufs))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
