@@ -39,6 +39,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// When `run` pulls its image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PullPolicy {
+    /// Pull when the engine does not have the image
+    Missing,
+    /// Pull before every run
+    Always,
+    /// Never pull; fail when the image is missing
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create and start a container from an image, attached to this terminal (docker run)
@@ -152,6 +163,14 @@ pub struct RunArgs {
     /// Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)
     #[arg(short = 'v', long = "volume", value_name = "SOURCE:TARGET")]
     pub volumes: Vec<String>,
+
+    /// When to pull the image: missing (when not present), always, or never (docker --pull)
+    #[arg(long, value_enum, default_value_t = PullPolicy::Missing, value_name = "WHEN")]
+    pub pull: PullPolicy,
+
+    /// Print nothing while pulling (docker -q)
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 
     /// The image, then the command and its arguments
     #[arg(

@@ -10,6 +10,7 @@ mod docker;
 mod engine;
 mod exec;
 mod exit_code;
+mod pull;
 mod run;
 
 use std::process::ExitCode;
@@ -73,6 +74,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 remove: args.rm,
                 network: args.network,
                 volumes: args.volumes,
+                pull: args.pull,
+                quiet: args.quiet,
                 detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
                 sig_proxy: args.signals.sig_proxy,
             };

@@ -8,18 +8,20 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, KillContainerOptionsBuilder,
-    RemoveContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder,
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
+    ResizeContainerTTYOptionsBuilder,
 };
-use futures_util::{FutureExt, StreamExt};
+use futures_util::FutureExt;
 use hyper::Method;
 use serde::Deserialize;
 use tracing::{debug, info};
 
-use crate::config::{self, Process, StreamMode};
+use crate::cli::PullPolicy;
+use crate::config::{Process, StreamMode};
 use crate::docker::{read_json, ApiError, Client};
 use crate::engine::{self, Controls, End, Hooks, Settings, Size};
 use crate::exit_code::{self, Coded, Outcome};
+use crate::pull;
 
 /// Everything `run` needs, resolved from the command line.
 #[derive(Debug)]
@@ -33,6 +35,9 @@ pub struct RunConfig {
     pub remove: bool,
     pub network: Option<String>,
     pub volumes: Vec<String>,
+    pub pull: PullPolicy,
+    /// Print nothing while pulling.
+    pub quiet: bool,
     /// The detach sequence as the user spelled it, and as bytes.
     pub detach_keys: (String, Vec<u8>),
     /// Forward the signals dpty receives to the container.
@@ -190,6 +195,9 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
     }
     let options = options.build();
     let api = client.api();
+    if config.pull == PullPolicy::Always {
+        pull::pull(client, &config.image, pull::Progress::choose(config.quiet)).await?;
+    }
     match api
         .create_container(Some(options.clone()), body.clone())
         .await
@@ -197,8 +205,16 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
     {
         Ok(response) => Ok(response.id),
         Err(error) if ApiError::status_of(&error) == Some(404) => {
-            eprintln!("Unable to find image '{}' locally", config.image);
-            pull(client, &config.image).await?;
+            if config.pull == PullPolicy::Never {
+                return Err(error.context(format!(
+                    "image '{}' is not present and --pull=never forbids pulling it",
+                    config.image
+                )));
+            }
+            if !config.quiet {
+                eprintln!("Unable to find image '{}' locally", config.image);
+            }
+            pull::pull(client, &config.image, pull::Progress::choose(config.quiet)).await?;
             let response = api
                 .create_container(Some(options), body)
                 .await
@@ -240,33 +256,6 @@ fn create_body(config: &RunConfig, size: Option<Size>) -> ContainerCreateBody {
         }),
         ..Default::default()
     }
-}
-
-/// Pulls an image, printing the engine's status lines.
-async fn pull(client: &Client, image: &str) -> anyhow::Result<()> {
-    let (name, tag) = config::image_name_and_tag(image);
-    let options = CreateImageOptionsBuilder::default()
-        .from_image(&name)
-        .tag(&tag)
-        .build();
-    let mut progress = client.api().create_image(Some(options), None, None);
-    while let Some(item) = progress.next().await {
-        let info = item
-            .map_err(Client::error)
-            .with_context(|| format!("pulling {image}"))?;
-        if let Some(detail) = info.error_detail.and_then(|d| d.message) {
-            anyhow::bail!("pulling {image}: {detail}");
-        }
-        if info.progress_detail.is_some_and(|p| p.current.is_some()) {
-            continue;
-        }
-        match (info.id, info.status) {
-            (Some(id), Some(status)) => eprintln!("{id}: {status}"),
-            (None, Some(status)) => eprintln!("{status}"),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Starts the container; a failure carries the docker CLI's status for it.
