@@ -121,7 +121,11 @@ start_engine() {
         # its state under data/containerd and exec/containerd, unless a system
         # containerd answers at /run/containerd/containerd.sock; the namespaces
         # keep our containers and images apart even then.
-        say "starting dockerd on $HOST (log: $LOG)"
+        # DPTY_ENGINE_ARGS: more dockerd arguments, e.g. a TLS listener on
+        # 127.0.0.1 for the TLS tests.
+        local extra_args=()
+        read -r -a extra_args <<<"${DPTY_ENGINE_ARGS:-}"
+        say "starting dockerd on $HOST ${DPTY_ENGINE_ARGS:-}(log: $LOG)"
         printf '\n=== %s engine.sh up\n' "$(date -Is)" >>"$LOG"
         setsid nohup dockerd \
             --host "$HOST" \
@@ -132,6 +136,7 @@ start_engine() {
             --containerd-namespace dpty \
             --containerd-plugins-namespace dpty-plugins \
             --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
+            "${extra_args[@]}" \
             </dev/null >>"$LOG" 2>&1 9>&- &
         pid=$!
     fi

@@ -17,15 +17,34 @@ use clap::{Args, Parser, Subcommand};
     disable_help_subcommand = true
 )]
 pub struct Cli {
-    /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H)
-    #[arg(
-        short = 'H',
-        long = "host",
-        env = "DOCKER_HOST",
-        global = true,
-        value_name = "ADDRESS"
-    )]
+    /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default
+    /// DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman's socket)
+    #[arg(short = 'H', long = "host", global = true, value_name = "ADDRESS")]
     pub host: Option<String>,
+
+    /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)
+    #[arg(short = 'c', long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Use TLS to reach the engine (docker --tls)
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// Use TLS and verify the engine's certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)
+    #[arg(long, global = true)]
+    pub tlsverify: bool,
+
+    /// CA certificate that signed the engine's (default DOCKER_CERT_PATH/ca.pem)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub tlscacert: Option<PathBuf>,
+
+    /// Client certificate (default DOCKER_CERT_PATH/cert.pem)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub tlscert: Option<PathBuf>,
+
+    /// Client key (default DOCKER_CERT_PATH/key.pem)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub tlskey: Option<PathBuf>,
 
     /// Log level: error, warn, info, debug or trace (or a tracing filter)
     #[arg(long, env = "DPTY_LOG", global = true, value_name = "LEVEL")]

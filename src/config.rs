@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
-use crate::cli::{ProcessArgs, StreamArgs};
-use crate::docker::{Endpoint, DEFAULT_SOCKET};
+use crate::cli::{Cli, ProcessArgs, StreamArgs};
+use crate::docker::{context, Endpoint, TlsOptions, Transport, DEFAULT_SOCKET};
 
 /// Which of the local standard streams are terminals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,12 +83,103 @@ pub fn detach_keys(spec: Option<&str>) -> anyhow::Result<(String, Vec<u8>)> {
     Ok((spec.to_owned(), keys))
 }
 
-/// The engine address: `-H`/`DOCKER_HOST` if given, else the default socket.
-pub fn endpoint(host: Option<&str>) -> anyhow::Result<Endpoint> {
-    match host.filter(|h| !h.is_empty()) {
-        Some(address) => Endpoint::parse(address),
-        None => Ok(Endpoint::Unix(PathBuf::from(DEFAULT_SOCKET))),
+/// Where the engine is, and how to secure the connection to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineChoice {
+    pub endpoint: Endpoint,
+    pub tls: Option<TlsOptions>,
+}
+
+impl EngineChoice {
+    pub fn transport(&self) -> anyhow::Result<Transport> {
+        Transport::new(self.endpoint.clone(), self.tls.as_ref())
     }
+}
+
+/// Chooses the engine in the docker CLI's order: `--context` or `-H`, then
+/// `DOCKER_HOST`, then `DOCKER_CONTEXT` or the current context, then the
+/// default socket; when that does not exist, Podman's sockets.
+pub fn engine(
+    cli: &Cli,
+    env: impl Fn(&str) -> Option<String>,
+    exists: impl Fn(&Path) -> bool,
+) -> anyhow::Result<EngineChoice> {
+    let env = |key: &str| env(key).filter(|v| !v.is_empty());
+    if cli.host.is_some() && cli.context.is_some() {
+        bail!("conflicting options: give either -H/--host or --context, not both");
+    }
+    let config_dir = context::config_dir(env);
+    let host = match &cli.context {
+        Some(_) => None,
+        None => cli.host.clone().or_else(|| env("DOCKER_HOST")),
+    };
+    if let Some(host) = host {
+        let tls = tls_from_flags(cli, &env, &config_dir, &exists);
+        let endpoint = match tls {
+            Some(_) => Endpoint::parse_tls(&host)?,
+            None => Endpoint::parse(&host)?,
+        };
+        return Ok(EngineChoice { endpoint, tls });
+    }
+    let name = cli
+        .context
+        .clone()
+        .or_else(|| env("DOCKER_CONTEXT"))
+        .or_else(|| context::current(&config_dir));
+    if let Some(name) = name.filter(|n| n != "default") {
+        let found = context::load(&config_dir, &name)?;
+        let tls = match &found.tls_dir {
+            Some(dir) => Some(TlsOptions {
+                verify: !found.skip_tls_verify,
+                ca: Some(dir.join("ca.pem")).filter(|p| exists(p)),
+                cert: Some(dir.join("cert.pem")).filter(|p| exists(p)),
+                key: Some(dir.join("key.pem")).filter(|p| exists(p)),
+            }),
+            None => tls_from_flags(cli, &env, &config_dir, &exists),
+        };
+        let endpoint =
+            Endpoint::parse(&found.host).with_context(|| format!("in context '{name}'"))?;
+        return Ok(EngineChoice { endpoint, tls });
+    }
+    let mut candidates = vec![PathBuf::from(DEFAULT_SOCKET)];
+    if let Some(runtime_dir) = env("XDG_RUNTIME_DIR") {
+        candidates.push(Path::new(&runtime_dir).join("podman/podman.sock"));
+    }
+    candidates.push(PathBuf::from("/run/podman/podman.sock"));
+    let socket = candidates
+        .iter()
+        .find(|p| exists(p))
+        .unwrap_or(&candidates[0])
+        .clone();
+    Ok(EngineChoice {
+        endpoint: Endpoint::Unix(socket),
+        tls: None,
+    })
+}
+
+/// TLS as the flags and `DOCKER_TLS_VERIFY`/`DOCKER_CERT_PATH` ask for it.
+fn tls_from_flags(
+    cli: &Cli,
+    env: &impl Fn(&str) -> Option<String>,
+    config_dir: &Path,
+    exists: &impl Fn(&Path) -> bool,
+) -> Option<TlsOptions> {
+    let verify = cli.tlsverify || env("DOCKER_TLS_VERIFY").is_some();
+    if !(cli.tls || verify) {
+        return None;
+    }
+    let cert_dir = env("DOCKER_CERT_PATH").map_or_else(|| config_dir.to_owned(), PathBuf::from);
+    let pick = |given: &Option<PathBuf>, file: &str| {
+        given
+            .clone()
+            .or_else(|| Some(cert_dir.join(file)).filter(|p| exists(p)))
+    };
+    Some(TlsOptions {
+        verify,
+        ca: pick(&cli.tlscacert, "ca.pem"),
+        cert: pick(&cli.tlscert, "cert.pem"),
+        key: pick(&cli.tlskey, "key.pem"),
+    })
 }
 
 /// Settings of the process started in the container.
@@ -346,19 +437,80 @@ mod tests {
         );
     }
 
+    fn cli(args: &[&str]) -> Cli {
+        use clap::Parser as _;
+        let mut argv = vec!["dpty"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["exec", "c", "true"]);
+        Cli::try_parse_from(argv).unwrap()
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
     #[test]
-    fn endpoint_defaults_to_the_docker_socket() {
+    fn engine_defaults_to_the_docker_socket_then_podman() {
+        let all = |_: &Path| true;
+        let none = |_: &Path| false;
+        let podman_only = |p: &Path| p == Path::new("/run/user/0/podman/podman.sock");
+        let runtime = |k: &str| (k == "XDG_RUNTIME_DIR").then(|| "/run/user/0".to_owned());
+        let found = |env, exists| engine(&cli(&[]), env, exists).unwrap().endpoint.to_string();
         assert_eq!(
-            endpoint(None).unwrap().to_string(),
+            found(
+                &no_env as &dyn Fn(&str) -> Option<String>,
+                &all as &dyn Fn(&Path) -> bool
+            ),
             "unix:///var/run/docker.sock"
         );
         assert_eq!(
-            endpoint(Some("")).unwrap().to_string(),
-            "unix:///var/run/docker.sock"
+            found(&runtime, &podman_only),
+            "unix:///run/user/0/podman/podman.sock"
         );
-        assert_eq!(
-            endpoint(Some("tcp://127.0.0.1:1")).unwrap().to_string(),
-            "tcp://127.0.0.1:1"
-        );
+        // Nothing exists: name the docker socket in the error that follows.
+        assert_eq!(found(&no_env, &none), "unix:///var/run/docker.sock");
+    }
+
+    #[test]
+    fn host_flag_beats_docker_host() {
+        let env = |k: &str| (k == "DOCKER_HOST").then(|| "tcp://127.0.0.1:1".to_owned());
+        let choice = engine(&cli(&[]), env, |_| true).unwrap();
+        assert_eq!(choice.endpoint.to_string(), "tcp://127.0.0.1:1");
+        let choice = engine(&cli(&["-H", "unix:///x.sock"]), env, |_| true).unwrap();
+        assert_eq!(choice.endpoint.to_string(), "unix:///x.sock");
+        assert!(engine(&cli(&["-H", "unix:///x", "--context", "c"]), env, |_| true).is_err());
+    }
+
+    #[test]
+    fn tlsverify_uses_the_cert_path_and_port_2376() {
+        let env = |k: &str| match k {
+            "DOCKER_HOST" => Some("tcp://127.0.0.1".to_owned()),
+            "DOCKER_TLS_VERIFY" => Some("1".to_owned()),
+            "DOCKER_CERT_PATH" => Some("/certs".to_owned()),
+            _ => None,
+        };
+        let choice = engine(&cli(&[]), env, |_| true).unwrap();
+        assert_eq!(choice.endpoint.to_string(), "tcp://127.0.0.1:2376");
+        let tls = choice.tls.unwrap();
+        assert!(tls.verify);
+        assert_eq!(tls.ca, Some(PathBuf::from("/certs/ca.pem")));
+        assert_eq!(tls.key, Some(PathBuf::from("/certs/key.pem")));
+        let choice = engine(&cli(&["--tlscacert", "/other/ca.pem"]), env, |_| true).unwrap();
+        assert_eq!(choice.tls.unwrap().ca, Some(PathBuf::from("/other/ca.pem")));
+    }
+
+    #[test]
+    fn plain_tcp_has_no_tls() {
+        let env = |k: &str| (k == "DOCKER_HOST").then(|| "tcp://127.0.0.1".to_owned());
+        let choice = engine(&cli(&[]), env, |_| true).unwrap();
+        assert_eq!(choice.endpoint.to_string(), "tcp://127.0.0.1:2375");
+        assert_eq!(choice.tls, None);
+    }
+
+    #[test]
+    fn an_empty_docker_host_is_unset() {
+        let env = |k: &str| (k == "DOCKER_HOST").then(String::new);
+        let choice = engine(&cli(&[]), env, |_| true).unwrap();
+        assert_eq!(choice.endpoint.to_string(), "unix:///var/run/docker.sock");
     }
 }

@@ -56,7 +56,8 @@ fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     let local = LocalTerminal::detect();
-    let endpoint = config::endpoint(cli.host.as_deref())?;
+    let engine = config::engine(&cli, |key| std::env::var(key).ok(), |path| path.exists())?;
+    let transport = engine.transport()?;
     // Everything the user typed is checked before the engine is contacted,
     // so a bad flag never leaves a half-made container behind.
     match cli.command {
@@ -79,7 +80,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
                 sig_proxy: args.signals.sig_proxy,
             };
-            let client = docker::Client::connect(endpoint).await?;
+            let client = docker::Client::connect(transport).await?;
             run::run(&client, config).await
         }
         Command::Exec(args) => {
@@ -93,7 +94,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 command: words.collect(),
                 detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
             };
-            let client = docker::Client::connect(endpoint).await?;
+            let client = docker::Client::connect(transport).await?;
             exec::exec(&client, config).await
         }
         Command::Attach(args) => {
@@ -106,7 +107,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
                 local,
             };
-            let client = docker::Client::connect(endpoint).await?;
+            let client = docker::Client::connect(transport).await?;
             attach::attach(&client, config).await
         }
     }

@@ -10,13 +10,21 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::sync::Arc;
+
 use anyhow::bail;
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use super::tls::{self, TlsOptions};
 
 /// The socket the docker CLI uses when nothing else is configured.
 pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
 const DEFAULT_TCP_PORT: u16 = 2375;
+const DEFAULT_TLS_PORT: u16 = 2376;
 
 /// An engine address, as given to `-H` or `DOCKER_HOST`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +35,15 @@ pub enum Endpoint {
 
 impl Endpoint {
     pub fn parse(address: &str) -> anyhow::Result<Self> {
+        Self::parse_with_port(address, DEFAULT_TCP_PORT)
+    }
+
+    /// As `parse`, for an engine reached over TLS (default port 2376).
+    pub fn parse_tls(address: &str) -> anyhow::Result<Self> {
+        Self::parse_with_port(address, DEFAULT_TLS_PORT)
+    }
+
+    fn parse_with_port(address: &str, default_port: u16) -> anyhow::Result<Self> {
         if let Some(path) = address.strip_prefix("unix://") {
             if path.is_empty() {
                 bail!("engine address '{address}' has no socket path");
@@ -56,7 +73,7 @@ impl Endpoint {
             Some(port) => port
                 .parse()
                 .map_err(|_| anyhow::anyhow!("engine address '{address}' has an invalid port"))?,
-            None => DEFAULT_TCP_PORT,
+            None => default_port,
         };
         if host.is_empty() {
             bail!("engine address '{address}' has no host");
@@ -72,15 +89,42 @@ impl Endpoint {
             Endpoint::Tcp { host, port } => format!("{host}:{port}"),
         }
     }
+}
+
+/// An endpoint plus how to secure connections to it.
+#[derive(Clone)]
+pub struct Transport {
+    pub endpoint: Endpoint,
+    /// TLS settings; only ever set for TCP endpoints.
+    tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+impl Transport {
+    pub fn new(endpoint: Endpoint, tls: Option<&TlsOptions>) -> anyhow::Result<Self> {
+        let tls = match (&endpoint, tls) {
+            (Endpoint::Tcp { .. }, Some(options)) => Some(tls::client_config(options)?),
+            _ => None,
+        };
+        Ok(Transport { endpoint, tls })
+    }
 
     pub async fn connect(&self) -> io::Result<Connection> {
-        match self {
+        match &self.endpoint {
             Endpoint::Unix(path) => UnixStream::connect(path).await.map(Connection::Unix),
             Endpoint::Tcp { host, port } => {
                 let stream = TcpStream::connect((host.as_str(), *port)).await?;
                 // Keystrokes are tiny writes that must not wait for Nagle.
                 stream.set_nodelay(true)?;
-                Ok(Connection::Tcp(stream))
+                let Some(config) = &self.tls else {
+                    return Ok(Connection::Tcp(stream));
+                };
+                let name = ServerName::try_from(host.clone())
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+                let tls = TlsConnector::from(config.clone())
+                    .connect(name, stream)
+                    .await
+                    .map_err(|e| io::Error::new(e.kind(), format!("TLS handshake failed: {e}")))?;
+                Ok(Connection::Tls(Box::new(tls)))
             }
         }
     }
@@ -103,6 +147,7 @@ impl fmt::Display for Endpoint {
 pub enum Connection {
     Unix(UnixStream),
     Tcp(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
 }
 
 impl AsyncRead for Connection {
@@ -114,6 +159,7 @@ impl AsyncRead for Connection {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_read(cx, buf),
             Connection::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Connection::Tls(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
 }
@@ -127,6 +173,7 @@ impl AsyncWrite for Connection {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_write(cx, buf),
             Connection::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            Connection::Tls(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
 
@@ -134,14 +181,17 @@ impl AsyncWrite for Connection {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_flush(cx),
             Connection::Tcp(s) => Pin::new(s).poll_flush(cx),
+            Connection::Tls(s) => Pin::new(s).poll_flush(cx),
         }
     }
 
     /// Closes only the write side: the engine sees stdin end, output goes on.
+    /// Over TLS this sends close_notify, then shuts the TCP write side.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_shutdown(cx),
             Connection::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            Connection::Tls(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
 
@@ -153,6 +203,7 @@ impl AsyncWrite for Connection {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             Connection::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Connection::Tls(s) => Pin::new(s).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -202,6 +253,17 @@ mod tests {
             Endpoint::Tcp {
                 host: "::1".into(),
                 port: 2375
+            }
+        );
+    }
+
+    #[test]
+    fn tls_endpoints_default_to_port_2376() {
+        assert_eq!(
+            Endpoint::parse_tls("tcp://127.0.0.1").unwrap(),
+            Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: 2376
             }
         );
     }

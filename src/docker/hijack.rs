@@ -13,7 +13,7 @@ use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use tracing::debug;
 
-use super::connect::{Connection, Endpoint};
+use super::connect::{Connection, Transport};
 use super::{error_from_response, send, ApiError, SendError};
 
 /// A connection taken over from HTTP.
@@ -32,13 +32,13 @@ pub(super) enum HijackError {
 }
 
 pub(super) async fn hijack(
-    endpoint: &Endpoint,
+    transport: &Transport,
     mut request: Request<Full<Bytes>>,
 ) -> Result<Hijacked, HijackError> {
     let headers = request.headers_mut();
     headers.insert(CONNECTION, "Upgrade".parse().expect("static header"));
     headers.insert(UPGRADE, "tcp".parse().expect("static header"));
-    let response = send(endpoint, request).await.map_err(HijackError::Send)?;
+    let response = send(transport, request).await.map_err(HijackError::Send)?;
     let status = response.status();
     if status != StatusCode::SWITCHING_PROTOCOLS {
         let mut error = error_from_response(response).await;

@@ -8,7 +8,9 @@
 //! and it gives no access to the raw connection.
 
 mod connect;
+pub mod context;
 mod hijack;
+mod tls;
 
 use std::fmt;
 use std::io;
@@ -23,8 +25,9 @@ use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use tracing::debug;
 
-pub use connect::{Endpoint, DEFAULT_SOCKET};
+pub use connect::{Endpoint, Transport, DEFAULT_SOCKET};
 pub use hijack::Hijacked;
+pub use tls::TlsOptions;
 
 /// The engine answered a request with an error status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +105,7 @@ impl std::error::Error for Unreachable {}
 /// A connection to one engine.
 #[derive(Clone)]
 pub struct Client {
-    endpoint: Endpoint,
+    transport: Transport,
     api: bollard::Docker,
     /// `/v1.NN`: the API version both sides speak.
     version_prefix: String,
@@ -113,11 +116,12 @@ const MAX_API_VERSION: (usize, usize) = (1, 47);
 
 impl Client {
     /// Pings the engine and agrees on an API version.
-    pub async fn connect(endpoint: Endpoint) -> anyhow::Result<Self> {
+    pub async fn connect(transport: Transport) -> anyhow::Result<Self> {
+        let endpoint = transport.endpoint.clone();
         let ping = Request::get("/_ping")
             .header(HOST, endpoint.host_header())
             .body(Full::new(Bytes::new()))?;
-        let response = match send(&endpoint, ping).await {
+        let response = match send(&transport, ping).await {
             Ok(response) => response,
             Err(SendError::Connect(source)) => return Err(Unreachable { endpoint, source }.into()),
             Err(SendError::Http(e)) => {
@@ -132,13 +136,13 @@ impl Client {
             .and_then(parse_version)
             .map_or(MAX_API_VERSION, |engine| engine.min(MAX_API_VERSION));
         debug!(%endpoint, ?version, "engine answered ping");
-        let transport_endpoint = endpoint.clone();
-        let transport = move |request: bollard::BollardRequest| {
-            let endpoint = transport_endpoint.clone();
+        let for_bollard = transport.clone();
+        let bollard_transport = move |request: bollard::BollardRequest| {
+            let transport = for_bollard.clone();
             async move {
-                let request = to_origin_form(request, &endpoint);
+                let request = to_origin_form(request, &transport.endpoint);
                 debug!(method = %request.method(), uri = %request.uri(), "api call");
-                send(&endpoint, request)
+                send(&transport, request)
                     .await
                     .map_err(|e| bollard::errors::Error::IOError { err: e.into_io() })
             }
@@ -148,20 +152,20 @@ impl Client {
             minor_version: version.1,
         };
         let api = bollard::Docker::connect_with_custom_transport(
-            transport,
+            bollard_transport,
             Some("http://docker"),
             120,
             &client_version,
         )?;
         Ok(Client {
-            endpoint,
+            transport,
             api,
             version_prefix: format!("/v{}.{}", version.0, version.1),
         })
     }
 
     pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+        &self.transport.endpoint
     }
 
     /// The bollard handle for plain REST calls.
@@ -179,7 +183,7 @@ impl Client {
     ) -> anyhow::Result<Response<Incoming>> {
         let request = self.build(method, path, body)?;
         debug!(method = %request.method(), uri = %request.uri(), "api call");
-        let response = send(&self.endpoint, request)
+        let response = send(&self.transport, request)
             .await
             .map_err(|e| self.send_error(e))?;
         if response.status().is_success() {
@@ -195,7 +199,7 @@ impl Client {
         body: Option<serde_json::Value>,
     ) -> anyhow::Result<Hijacked> {
         let request = self.build(Method::POST, path, body)?;
-        hijack::hijack(&self.endpoint, request)
+        hijack::hijack(&self.transport, request)
             .await
             .map_err(|e| match e {
                 hijack::HijackError::Send(e) => self.send_error(e),
@@ -219,7 +223,7 @@ impl Client {
         Ok(Request::builder()
             .method(method)
             .uri(format!("{}{}", self.version_prefix, path))
-            .header(HOST, self.endpoint.host_header())
+            .header(HOST, self.transport.endpoint.host_header())
             .header(CONTENT_TYPE, "application/json")
             .body(Full::new(body))?)
     }
@@ -227,7 +231,7 @@ impl Client {
     fn send_error(&self, error: SendError) -> anyhow::Error {
         match error {
             SendError::Connect(source) => Unreachable {
-                endpoint: self.endpoint.clone(),
+                endpoint: self.transport.endpoint.clone(),
                 source,
             }
             .into(),
@@ -290,13 +294,16 @@ impl SendError {
 /// Sends one request over a new connection and returns once the response
 /// headers are in. The connection task lives as long as the response body
 /// (or the upgraded stream) needs it.
-async fn send<B>(endpoint: &Endpoint, request: Request<B>) -> Result<Response<Incoming>, SendError>
+async fn send<B>(
+    transport: &Transport,
+    request: Request<B>,
+) -> Result<Response<Incoming>, SendError>
 where
     B: Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let io = endpoint.connect().await.map_err(SendError::Connect)?;
+    let io = transport.connect().await.map_err(SendError::Connect)?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
         .await
         .map_err(SendError::Http)?;

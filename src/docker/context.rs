@@ -1,0 +1,150 @@
+//! Docker CLI contexts: named engines kept in the docker config directory
+//! (`DOCKER_CONFIG`, default `~/.docker`), so that `docker context use`
+//! choices apply to dpty too.
+//!
+//! A context's metadata lives in `contexts/meta/<sha256 of its name>/meta.json`
+//! and its TLS files, if any, in `contexts/tls/<same hash>/docker/`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The engine a context points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextEndpoint {
+    pub host: String,
+    pub skip_tls_verify: bool,
+    /// Directory holding ca.pem, cert.pem and key.pem, when the context has one.
+    pub tls_dir: Option<PathBuf>,
+}
+
+/// The docker config directory.
+pub fn config_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
+    match env("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env("HOME").unwrap_or_else(|| "/root".to_owned())).join(".docker"),
+    }
+}
+
+/// The context `docker context use` selected, if any.
+pub fn current(config_dir: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Config {
+        #[serde(rename = "currentContext", default)]
+        current_context: String,
+    }
+    let text = std::fs::read_to_string(config_dir.join("config.json")).ok()?;
+    let config: Config = serde_json::from_str(&text).ok()?;
+    Some(config.current_context).filter(|c| !c.is_empty())
+}
+
+/// Reads the named context's docker endpoint.
+pub fn load(config_dir: &Path, name: &str) -> anyhow::Result<ContextEndpoint> {
+    #[derive(Deserialize)]
+    struct Meta {
+        #[serde(rename = "Endpoints", default)]
+        endpoints: std::collections::HashMap<String, Endpoint>,
+    }
+    #[derive(Deserialize)]
+    struct Endpoint {
+        #[serde(rename = "Host", default)]
+        host: String,
+        #[serde(rename = "SkipTLSVerify", default)]
+        skip_tls_verify: bool,
+    }
+    let id = format!("{:x}", Sha256::digest(name.as_bytes()));
+    let meta_path = config_dir
+        .join("contexts")
+        .join("meta")
+        .join(&id)
+        .join("meta.json");
+    let text = match std::fs::read_to_string(&meta_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "context '{name}' does not exist (looked in {})",
+                config_dir.display()
+            )
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", meta_path.display())),
+    };
+    let meta: Meta =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", meta_path.display()))?;
+    let Some(endpoint) = meta.endpoints.get("docker").filter(|e| !e.host.is_empty()) else {
+        bail!("context '{name}' has no docker endpoint");
+    };
+    let tls_dir = config_dir
+        .join("contexts")
+        .join("tls")
+        .join(&id)
+        .join("docker");
+    Ok(ContextEndpoint {
+        host: endpoint.host.clone(),
+        skip_tls_verify: endpoint.skip_tls_verify,
+        tls_dir: tls_dir.is_dir().then_some(tls_dir),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("dpty-context-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn reads_a_context_the_docker_cli_wrote() {
+        let dir = temp_dir("read");
+        // The docker CLI names the directory by the sha256 of the name.
+        let real_id = format!("{:x}", Sha256::digest(b"remote"));
+        write(
+            &dir.join("contexts/meta").join(&real_id).join("meta.json"),
+            r#"{"Name":"remote","Metadata":{},"Endpoints":{"docker":{"Host":"tcp://127.0.0.1:2376","SkipTLSVerify":false}}}"#,
+        );
+        write(
+            &dir.join("contexts/tls")
+                .join(&real_id)
+                .join("docker/ca.pem"),
+            "x",
+        );
+        write(
+            &dir.join("config.json"),
+            r#"{"auths":{},"currentContext":"remote"}"#,
+        );
+        assert_eq!(current(&dir).as_deref(), Some("remote"));
+        let endpoint = load(&dir, "remote").unwrap();
+        assert_eq!(endpoint.host, "tcp://127.0.0.1:2376");
+        assert!(!endpoint.skip_tls_verify);
+        assert_eq!(
+            endpoint.tls_dir,
+            Some(dir.join("contexts/tls").join(&real_id).join("docker"))
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_context_is_named() {
+        let dir = temp_dir("missing");
+        let error = load(&dir, "nope").unwrap_err().to_string();
+        assert!(error.contains("'nope'"), "{error}");
+        assert_eq!(current(&dir), None);
+    }
+
+    #[test]
+    fn config_dir_follows_docker_config() {
+        let env = |k: &str| (k == "DOCKER_CONFIG").then(|| "/cfg".to_owned());
+        assert_eq!(config_dir(env), PathBuf::from("/cfg"));
+        let env = |k: &str| (k == "HOME").then(|| "/home/me".to_owned());
+        assert_eq!(config_dir(env), PathBuf::from("/home/me/.docker"));
+    }
+}
