@@ -135,7 +135,7 @@ fn an_unknown_context_is_named() {
     );
     assert_ne!(code(&out), 0);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("'nope'"),
+        String::from_utf8_lossy(&out.stderr).contains("nope"),
         "{}",
         describe(&out)
     );
