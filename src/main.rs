@@ -10,6 +10,7 @@ mod docker;
 mod engine;
 mod exec;
 mod exit_code;
+mod logging;
 mod pull;
 mod run;
 
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
-    if let Err(error) = init_logging(&cli) {
+    if let Err(error) = logging::init(cli.log_level.as_deref(), cli.log_file.as_deref()) {
         eprintln!("dpty: {}", exit_code::render(&error));
         return ExitCode::from(exit_code::GENERAL);
     }
@@ -135,30 +136,4 @@ fn usage_error(error: clap::Error) -> ExitCode {
             ExitCode::from(exit_code::ENGINE_REFUSED)
         }
     }
-}
-
-/// Logs go to `--log-file` or stderr, and only when asked for, so that
-/// nothing is ever written across a terminal in raw mode by default.
-fn init_logging(cli: &Cli) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let Some(level) = cli.log_level.as_deref().filter(|l| !l.is_empty()) else {
-        return Ok(());
-    };
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .with_context(|| format!("invalid log level '{level}'"))?;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false);
-    match &cli.log_file {
-        Some(path) => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .with_context(|| format!("opening log file {}", path.display()))?;
-            builder.with_writer(std::sync::Mutex::new(file)).init();
-        }
-        None => builder.with_writer(std::io::stderr).init(),
-    }
-    Ok(())
 }

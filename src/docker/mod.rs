@@ -136,11 +136,14 @@ impl Client {
             .and_then(parse_version)
             .map_or(MAX_API_VERSION, |engine| engine.min(MAX_API_VERSION));
         debug!(%endpoint, ?version, "engine answered ping");
+        let version_prefix = format!("/v{}.{}", version.0, version.1);
         let for_bollard = transport.clone();
+        let prefix_for_bollard = version_prefix.clone();
         let bollard_transport = move |request: bollard::BollardRequest| {
             let transport = for_bollard.clone();
+            let prefix = prefix_for_bollard.clone();
             async move {
-                let request = to_origin_form(request, &transport.endpoint);
+                let request = to_origin_form(request, &transport.endpoint, &prefix);
                 debug!(method = %request.method(), uri = %request.uri(), "api call");
                 send(&transport, request)
                     .await
@@ -160,7 +163,7 @@ impl Client {
         Ok(Client {
             transport,
             api,
-            version_prefix: format!("/v{}.{}", version.0, version.1),
+            version_prefix,
         })
     }
 
@@ -199,6 +202,7 @@ impl Client {
         body: Option<serde_json::Value>,
     ) -> anyhow::Result<Hijacked> {
         let request = self.build(Method::POST, path, body)?;
+        debug!(uri = %request.uri(), "api call, upgrading to a stream");
         hijack::hijack(&self.transport, request)
             .await
             .map_err(|e| match e {
@@ -264,11 +268,18 @@ fn parse_version(text: &str) -> Option<(usize, usize)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
-/// bollard builds absolute URIs; the engine wants a path and a Host header.
-fn to_origin_form<B>(request: Request<B>, endpoint: &Endpoint) -> Request<B> {
+/// bollard builds absolute URIs without the API version; the engine wants a
+/// versioned path (the version both sides agreed on) and a Host header.
+fn to_origin_form<B>(request: Request<B>, endpoint: &Endpoint, version_prefix: &str) -> Request<B> {
     let (mut parts, body) = request.into_parts();
     if let Some(path) = parts.uri.path_and_query().cloned() {
-        parts.uri = path.as_str().parse().unwrap_or(parts.uri);
+        let path = path.as_str();
+        let versioned =
+            match path.starts_with("/v") && path[2..].starts_with(|c: char| c.is_ascii_digit()) {
+                true => path.to_owned(),
+                false => format!("{version_prefix}{path}"),
+            };
+        parts.uri = versioned.parse().unwrap_or(parts.uri);
     }
     if let Ok(host) = endpoint.host_header().parse() {
         parts.headers.insert(HOST, host);
@@ -360,6 +371,22 @@ mod tests {
     fn escapes_query_values() {
         assert_eq!(query_escape("ctrl-p,ctrl-q"), "ctrl-p%2Cctrl-q");
         assert_eq!(query_escape("ctrl-\\"), "ctrl-%5C");
+    }
+
+    #[test]
+    fn bollard_paths_get_the_agreed_version() {
+        let endpoint = Endpoint::parse("unix:///d.sock").unwrap();
+        let request = Request::post("http://docker/containers/create?platform=")
+            .body(())
+            .unwrap();
+        let request = to_origin_form(request, &endpoint, "/v1.41");
+        assert_eq!(request.uri(), "/v1.41/containers/create?platform=");
+        assert_eq!(request.headers()[HOST], "docker");
+        let request = Request::get("http://docker/v1.47/info").body(()).unwrap();
+        assert_eq!(
+            to_origin_form(request, &endpoint, "/v1.41").uri(),
+            "/v1.47/info"
+        );
     }
 
     #[test]

@@ -103,6 +103,7 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
     F: Future<Output = anyhow::Result<()>>,
 {
+    info!(?settings, "session starting");
     let stdout = StdStream::stdout().context("opening stdout")?;
     let stderr = StdStream::stderr().context("opening stderr")?;
     let stdin = match settings.stdin {

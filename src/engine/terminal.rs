@@ -42,6 +42,7 @@ impl RawMode {
     pub fn enable() -> io::Result<Self> {
         crossterm::terminal::enable_raw_mode()?;
         debug!("terminal in raw mode");
+        crate::logging::hold();
         Ok(RawMode(()))
     }
 }
@@ -49,10 +50,11 @@ impl RawMode {
 impl Drop for RawMode {
     fn drop(&mut self) {
         // crossterm kept the attributes it replaced and puts exactly those back.
-        if let Err(error) = crossterm::terminal::disable_raw_mode() {
-            debug!(%error, "restoring terminal failed");
-        } else {
-            debug!("terminal restored");
+        let restored = crossterm::terminal::disable_raw_mode();
+        crate::logging::release();
+        match restored {
+            Ok(()) => debug!("terminal restored"),
+            Err(error) => debug!(%error, "restoring terminal failed"),
         }
     }
 }

@@ -1,0 +1,119 @@
+//! Logging set up from `--log-level`/`DPTY_LOG` and `--log-file`.
+//!
+//! Logs never land on a terminal in raw mode: while a session holds the
+//! terminal raw, lines meant for a terminal stderr are kept in a bounded
+//! buffer and written out once the terminal is restored.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+
+/// Lines kept while the terminal is raw; beyond this they are dropped and counted.
+const HELD_LIMIT: usize = 1 << 20;
+
+static HELD: Mutex<Held> = Mutex::new(Held {
+    active: false,
+    buffer: Vec::new(),
+    dropped: 0,
+});
+
+struct Held {
+    active: bool,
+    buffer: Vec<u8>,
+    dropped: usize,
+}
+
+/// Sets up logging; without a level nothing is logged at all.
+pub fn init(level: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
+    let Some(level) = level.filter(|l| !l.is_empty()) else {
+        return Ok(());
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .with_context(|| format!("invalid log level '{level}'"))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
+    match file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("opening log file {}", path.display()))?;
+            builder.with_writer(Mutex::new(file)).init();
+        }
+        None => builder.with_writer(|| HeldStderr).init(),
+    }
+    Ok(())
+}
+
+/// Starts holding back stderr log lines (the terminal is going raw).
+pub fn hold() {
+    if let Ok(mut held) = HELD.lock() {
+        held.active = true;
+    }
+}
+
+/// Writes out what was held and stops holding (the terminal is restored).
+pub fn release() {
+    let Ok(mut held) = HELD.lock() else { return };
+    held.active = false;
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_all(&held.buffer);
+    if held.dropped > 0 {
+        let _ = writeln!(
+            stderr,
+            "({} bytes of logs dropped while the terminal was raw)",
+            held.dropped
+        );
+    }
+    held.buffer = Vec::new();
+    held.dropped = 0;
+}
+
+/// stderr, or the hold buffer while the terminal is raw.
+struct HeldStderr;
+
+impl Write for HeldStderr {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Ok(mut held) = HELD.lock() {
+            if held.active {
+                if held.buffer.len() + buf.len() <= HELD_LIMIT {
+                    held.buffer.extend_from_slice(buf);
+                } else {
+                    held.dropped += buf.len();
+                }
+                return Ok(buf.len());
+            }
+        }
+        io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_held_while_raw_and_bounded() {
+        hold();
+        let mut writer = HeldStderr;
+        writer.write_all(b"held line\n").unwrap();
+        let big = vec![b'x'; HELD_LIMIT];
+        writer.write_all(&big).unwrap();
+        {
+            let held = HELD.lock().unwrap();
+            assert_eq!(held.buffer, b"held line\n");
+            assert_eq!(held.dropped, HELD_LIMIT);
+        }
+        release();
+        let held = HELD.lock().unwrap();
+        assert!(!held.active && held.buffer.is_empty() && held.dropped == 0);
+    }
+}
