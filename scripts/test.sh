@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Why this exists: the one command that runs dpty's whole test suite on a fresh
-# machine. Tests need a real Docker Engine with a busybox:latest image and no
-# registry; scripts/engine.sh installs and starts a private one. If that engine
-# already answers, it is used and left running; otherwise it is started here
-# and stopped again on exit.
+# machine. Tests need a real Docker Engine with a busybox:latest image and a
+# registry on loopback; scripts/engine.sh and scripts/registry.sh install and
+# start private ones. One that already answers is used and left running;
+# otherwise it is started here and stopped again on exit.
 #
 # Usage: scripts/test.sh [ARGS for cargo test...]   e.g. scripts/test.sh --test exit_codes
 set -euo pipefail
@@ -31,13 +31,27 @@ command -v cargo >/dev/null || {
     exit 1
 }
 
+registry=scripts/registry.sh
+cleanup=()
+on_exit() {
+    local step
+    for step in "${cleanup[@]}"; do bash "$step" down || true; done
+}
+trap on_exit EXIT
+# Each service is stopped on exit only if this run started it; the entry is
+# added before `up`, so that a half-started one is stopped too.
 if bash "$engine" status >/dev/null; then
     echo "test.sh: using the engine that is already running"
 else
-    # Set before `up`, so that a half-started engine is stopped too.
-    trap 'bash "$engine" down || true' EXIT
+    cleanup+=("$engine")
 fi
 bash "$engine" up
+if bash "$registry" status >/dev/null 2>&1; then
+    echo "test.sh: using the registry that is already running"
+else
+    cleanup+=("$registry")
+fi
+bash "$registry" up
 eval "$(bash "$engine" env)"
 export DOCKER_HOST
 echo "test.sh: DOCKER_HOST=$DOCKER_HOST"
