@@ -47,11 +47,11 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         detach_keys: Some(config.detach_keys.0.clone()),
     };
     let api = client.api();
-    let id = api
-        .create_exec(&config.container, body)
-        .await
-        .map_err(Client::error)?
-        .id;
+    let created = api.create_exec(&config.container, body);
+    let id = tokio::select! {
+        created = created => created.map_err(Client::error)?.id,
+        signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+    };
     info!(%id, "exec created");
     let controls = Controls {
         detach_keys: config.detach_keys.1,
@@ -110,7 +110,11 @@ pub fn detached() -> anyhow::Error {
 /// engine may record the status a moment later.
 async fn exit_status(client: &Client, id: &str) -> anyhow::Result<Outcome> {
     for attempt in 0..50u64 {
-        let inspect = client.api().inspect_exec(id).await.map_err(Client::error)?;
+        let inspect = match client.api().inspect_exec(id).await.map_err(Client::error) {
+            Ok(inspect) => inspect,
+            Err(error) if Client::is_gone(&error) => return Err(client.gone()),
+            Err(error) => return Err(error.context("reading the command's exit status")),
+        };
         match (inspect.running, inspect.exit_code) {
             (Some(false), Some(code)) => return Ok(Outcome::Exited(code)),
             state => debug!(?state, attempt, "exec still running"),

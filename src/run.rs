@@ -18,7 +18,7 @@ use tracing::{debug, info};
 
 use crate::cli::PullPolicy;
 use crate::config::{Process, StreamMode};
-use crate::docker::{read_json, ApiError, Client};
+use crate::docker::{read_json, ApiError, Client, Hijacked};
 use crate::engine::{self, Controls, End, Hooks, Settings, Size};
 use crate::exit_code::{self, Coded, Outcome};
 use crate::pull;
@@ -46,24 +46,31 @@ pub struct RunConfig {
 
 pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
     let size = config.mode.tty.then(engine::local_size).flatten();
-    let id = create(client, &config, size).await?;
+    // Until the session takes over signals, an interrupt stops the set-up
+    // and cleans up what was made, instead of killing dpty half way.
+    let id = tokio::select! {
+        created = create(client, &config, size) => created?,
+        signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+    };
     info!(%id, "container created");
+    let prepared = tokio::select! {
+        prepared = prepare(client, &id, &config) => prepared,
+        signal = engine::interrupted() => Err(anyhow::anyhow!("interrupted")
+            .context(Coded(exit_code::for_signal(signal)))),
+    };
+    let (attached, exit_status) = match prepared {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            if config.remove {
+                remove(client, &id).await;
+            }
+            return match exit_code::of_error(&error, 0) {
+                code if code > 128 => Ok(Outcome::Failed(code)),
+                _ => Err(error),
+            };
+        }
+    };
     let mode = config.mode;
-    // The engine watches for detach keys too; give it ours, which we never
-    // forward, so only dpty decides when to detach.
-    // The engine watches for detach keys too; give it ours, which we never
-    // forward, so only dpty decides when to detach.
-    let attach_path = format!(
-        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1&detachKeys={}",
-        u8::from(mode.stdin),
-        crate::docker::query_escape(&config.detach_keys.0),
-    );
-    let attached = client
-        .hijack(&attach_path, None)
-        .await
-        .context("attaching to the container")?;
-    let exit_status = wait_next_exit(client, &id).await?;
-
     let start = start(client, &id);
     let settings = Settings {
         tty: mode.tty,
@@ -112,6 +119,32 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     finish(client, &id, exit_status).await
 }
 
+/// Attaches to the created container and registers the wait for its exit,
+/// both before it starts, so that neither its first byte nor its exit can
+/// be missed.
+async fn prepare(
+    client: &Client,
+    id: &str,
+    config: &RunConfig,
+) -> anyhow::Result<(
+    Hijacked,
+    tokio::task::JoinHandle<anyhow::Result<WaitResponse>>,
+)> {
+    // The engine watches for detach keys too; give it ours, which we never
+    // forward, so only dpty decides when to detach.
+    let attach_path = format!(
+        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1&detachKeys={}",
+        u8::from(config.mode.stdin),
+        crate::docker::query_escape(&config.detach_keys.0),
+    );
+    let attached = client
+        .hijack(&attach_path, None)
+        .await
+        .context("attaching to the container")?;
+    let exit_status = wait_next_exit(client, id).await?;
+    Ok((attached, exit_status))
+}
+
 /// The container's exit status once its stream has ended.
 pub async fn finish(
     client: &Client,
@@ -142,17 +175,9 @@ async fn explain_lost_wait(client: &Client, id: &str, error: anyhow::Error) -> a
         Err(e) if ApiError::status_of(&e) == Some(404) => {
             anyhow::anyhow!("the container was removed while attached")
         }
-        Err(e) if e.downcast_ref::<crate::docker::Unreachable>().is_some() || is_io(&e) => {
-            anyhow::anyhow!("the Docker engine at {} went away", client.endpoint())
-        }
+        Err(e) if Client::is_gone(&e) => client.gone(),
         Err(_) => error.context("waiting for the container"),
     }
-}
-
-fn is_io(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|e| e.is::<std::io::Error>() || e.is::<bollard::errors::Error>())
 }
 
 /// Registers a wait for the container's next exit; resolves once the engine

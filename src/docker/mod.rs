@@ -167,10 +167,6 @@ impl Client {
         })
     }
 
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.transport.endpoint
-    }
-
     /// The bollard handle for plain REST calls.
     pub fn api(&self) -> &bollard::Docker {
         &self.api
@@ -241,6 +237,22 @@ impl Client {
             .into(),
             SendError::Http(e) => anyhow::Error::new(e).context("the engine connection failed"),
         }
+    }
+
+    /// Whether an error means the engine itself is gone: the connection was
+    /// refused or broke, rather than the engine answering with an error.
+    pub fn is_gone(error: &anyhow::Error) -> bool {
+        error.chain().any(|e| {
+            e.is::<Unreachable>()
+                || e.is::<io::Error>()
+                || e.is::<hyper::Error>()
+                || e.is::<bollard::errors::Error>()
+        })
+    }
+
+    /// The error to report when the engine went away mid-session.
+    pub fn gone(&self) -> anyhow::Error {
+        anyhow::anyhow!("the Docker engine at {} went away", self.transport.endpoint)
     }
 
     /// Converts a bollard failure into dpty's error types.

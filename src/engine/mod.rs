@@ -151,6 +151,26 @@ where
     end
 }
 
+/// Resolves with the first SIGINT, SIGTERM or SIGHUP. Used while a session
+/// is being set up, before [`attach`] takes over signal handling; never
+/// resolves if the handlers cannot be installed.
+pub async fn interrupted() -> i32 {
+    use tokio::signal::unix::{signal, SignalKind};
+    let handlers = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    );
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = handlers else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => SIGINT,
+        _ = term.recv() => SIGTERM,
+        _ = hup.recv() => SIGHUP,
+    }
+}
+
 /// The byte streams a session joins.
 pub struct Streams<R, W, I, O, E> {
     pub conn_read: R,

@@ -130,11 +130,35 @@ pub fn sleeper(test: &str) -> ContainerGuard {
     guard
 }
 
+/// Starts a busybox container running `sh -c script` in the background with the docker CLI.
+pub fn docker_run_detached(name: &str, script: &str) {
+    let out = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        name,
+        "busybox",
+        "sh",
+        "-c",
+        script,
+    ]);
+    assert_success("starting the container", &out);
+}
+
 /// Whether the container is running, as `docker inspect` says.
 pub fn is_running(name: &str) -> bool {
     let out = docker(&["inspect", "-f", "{{.State.Running}}", name]);
     assert_success("inspecting the container", &out);
     String::from_utf8_lossy(&out.stdout).trim() == "true"
+}
+
+/// Whether a container of that name exists at all, in any state.
+pub fn container_exists(name: &str) -> bool {
+    docker(&["inspect", "--type", "container", name])
+        .status
+        .success()
 }
 
 #[track_caller]
@@ -411,6 +435,24 @@ impl Pty {
         }
     }
 
+    /// Types `command` (and Enter) until `answer` appears, which must differ from the command's
+    /// echo. Keys typed before a session is joined to the container may be lost (or eaten by
+    /// busybox sh while it asks the terminal for the cursor position), so it retries every second.
+    #[track_caller]
+    pub fn type_until(&mut self, command: &str, answer: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            self.send(format!("{command}\r").as_bytes());
+            if self.try_expect(answer, Duration::from_secs(1)).is_some() {
+                return;
+            }
+        }
+        panic!(
+            "{command:?} never printed {answer:?}; output:\n{}",
+            escape(&self.output())
+        );
+    }
+
     /// Resizes the terminal; the kernel sends SIGWINCH to its foreground process group.
     pub fn resize(&self, rows: u16, cols: u16) {
         self.master
@@ -452,6 +494,11 @@ impl Pty {
             escape(&self.output())
         );
         status.exit_code() as i32
+    }
+
+    /// The process id of the program on the terminal (for `bin_checked`, the wrapping shell).
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child has a pid")
     }
 
     /// Everything written on the terminal so far.

@@ -1,0 +1,142 @@
+//! Sessions alongside other work: many `exec -i` sessions into one container at once, each keeping
+//! its own stdin apart from the others', and a session started as a background job of an
+//! interactive shell, which must leave the terminal to the shell (never reading it, so never being
+//! stopped by SIGTTIN) and cost almost no CPU while it waits.
+
+mod support;
+
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use support::{bin, code, describe, escape, run_bin, run_command, sleeper, Pty, TIMEOUT};
+
+const LONG: Duration = Duration::from_secs(120);
+
+/// `len` bytes from a xorshift generator seeded by `seed`: every stream different, every byte
+/// value present.
+fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    let mut data = Vec::with_capacity(len + 8);
+    while data.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    data.truncate(len);
+    data
+}
+
+/// The first word `md5sum` prints for `data`, computed by the local `md5sum`.
+fn local_md5(data: &[u8]) -> String {
+    let out = run_command(Command::new("md5sum"), Some(data), LONG);
+    support::assert_success("the local md5sum", &out);
+    first_word(&out.stdout)
+}
+
+fn first_word(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn sixteen_parallel_exec_sessions_each_pass_their_own_stdin_intact() {
+    const SESSIONS: u64 = 16;
+    const SIZE: usize = 2 << 20;
+    let container = sleeper("parallel-exec");
+    let sessions: Vec<_> = (0..SESSIONS)
+        .map(|n| {
+            let name = container.name().to_owned();
+            thread::spawn(move || {
+                let data = random_bytes(n, SIZE);
+                let want = local_md5(&data);
+                let out = run_bin(&["exec", "-i", &name, "md5sum"], Some(&data), LONG);
+                (n, want, out)
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for session in sessions {
+        let (n, want, out) = session.join().expect("a session thread panicked");
+        if code(&out) != 0 || first_word(&out.stdout) != want {
+            failures.push(format!("session {n}: want {want}, got {}", describe(&out)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A prompt the shell's echo of the command that sets it cannot contain.
+const PROMPT: &str = "rdy> ";
+const SET_PROMPT: &[u8] = b"PS1='rd''y> '; TIMEFORMAT='cpu=%3U+%3S'\r";
+
+/// The user and system CPU seconds from bash's `time` report, `cpu=U+S`.
+fn cpu_seconds(output: &str) -> Option<f64> {
+    let (_, report) = output.rsplit_once("cpu=")?;
+    let report: String = report
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '+')
+        .collect();
+    let (user, system) = report.split_once('+')?;
+    Some(user.parse::<f64>().ok()? + system.parse::<f64>().ok()?)
+}
+
+#[test]
+fn a_background_job_leaves_the_terminal_alone_and_uses_little_cpu() {
+    support::docker_host();
+    // bash for its job control and its `time` keyword, which can time a background job.
+    let mut shell = Pty::spawn(&["bash", "--norc", "--noprofile", "-i"], 24, 80);
+    shell.send(SET_PROMPT);
+    shell.expect(PROMPT, TIMEOUT);
+    shell.send(b"settings=$(stty -g)\r");
+    shell.expect(PROMPT, TIMEOUT);
+    // `time` in a background job reports the CPU its command used when that command ends.
+    shell.send(format!("time '{}' run --rm busybox sleep 3 &\r", bin()).as_bytes());
+    shell.expect(PROMPT, TIMEOUT);
+    // Typed while the job runs, once it had time to set up: a job that watched the terminal would
+    // be woken by it, try to read, and be stopped by SIGTTIN. The shell must get it all.
+    thread::sleep(Duration::from_secs(1));
+    shell.send(b"wait $!; echo \"do\"\"ne-$?\"\r");
+    let waited = shell.try_expect("done-", Duration::from_secs(15));
+    let output = String::from_utf8_lossy(&shell.output()).into_owned();
+    for word in ["Stopped", "suspended"] {
+        assert!(
+            !output.contains(word),
+            "the job was stopped; output:\n{}",
+            escape(output.as_bytes())
+        );
+    }
+    assert!(
+        waited.is_some(),
+        "the job did not end within 15 s; output:\n{}",
+        escape(output.as_bytes())
+    );
+    let status = shell.expect("\n", TIMEOUT);
+    let output = String::from_utf8_lossy(&shell.output()).into_owned();
+    assert_eq!(
+        status.trim(),
+        "0",
+        "the job failed; output:\n{}",
+        escape(output.as_bytes())
+    );
+    let cpu = cpu_seconds(&output)
+        .unwrap_or_else(|| panic!("no cpu= report in:\n{}", escape(output.as_bytes())));
+    assert!(
+        cpu < 0.1,
+        "the job used {cpu} s of CPU to wait 3 s; output:\n{}",
+        escape(output.as_bytes())
+    );
+    // The words are split in the command so that its echo cannot match them.
+    shell.send(b"[ \"$settings\" = \"$(stty -g)\" ] && echo same-st''ty || echo changed-st''ty\r");
+    let verdict = shell.expect("-stty", TIMEOUT);
+    assert!(
+        verdict.ends_with("same-stty"),
+        "the terminal settings changed; output:\n{}",
+        escape(&shell.output())
+    );
+    shell.send(b"exit\r");
+    assert_eq!(shell.wait(TIMEOUT), 0);
+}

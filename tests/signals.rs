@@ -1,0 +1,318 @@
+//! Signals and interference from outside during a session: signals sent to dpty are forwarded to
+//! the container by `run` and `attach` (given up on after three interrupts in a row), end an `exec`
+//! session and a `--sig-proxy=false` one with 128 + the signal, and `--rm` is kept whatever ends the
+//! session; a container killed or removed from outside ends the session with a failure. Every
+//! session on a terminal leaves its settings as it found them.
+
+mod support;
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use support::{
+    bin, container_exists, docker, docker_host, escape, is_running, skip_under_docker, sleeper,
+    unique_name, ContainerGuard, Pty, TIMEOUT,
+};
+
+const PROMPT: &str = "/ # ";
+
+/// Polls until the container no longer exists; false if it still does after `timeout`.
+fn gone_within(name: &str, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if !container_exists(name) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Sends `signal` to `pid`, a process this test started and has not reaped.
+fn send_signal(pid: u32, signal: libc::c_int) {
+    let pid = libc::pid_t::try_from(pid).expect("a pid fits pid_t");
+    // SAFETY: kill only sends a signal, to a process of this test's own.
+    let rc = unsafe { libc::kill(pid, signal) };
+    assert_eq!(rc, 0, "signalling {pid} failed");
+}
+
+/// The one child process of `pid` (for a `bin_checked` terminal: the binary under test).
+fn only_child_of(pid: u32) -> u32 {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    let children = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    match children.split_whitespace().collect::<Vec<_>>()[..] {
+        [child] => child.parse().expect("a pid"),
+        ref other => panic!("{pid} has children {other:?}, not exactly one"),
+    }
+}
+
+/// The binary under test as a child process with stdin from /dev/null and piped output that is
+/// collected while it runs, so that the test can signal it at the right moment.
+struct Watched {
+    child: Child,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<JoinHandle<()>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Watched {
+    fn spawn(args: &[&str]) -> Watched {
+        docker_host();
+        let mut child = Command::new(bin())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning the binary under test");
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let collect = |pipe: Box<dyn Read + Send>, into: &Arc<Mutex<Vec<u8>>>| {
+            let into = Arc::clone(into);
+            thread::spawn(move || {
+                let mut pipe = pipe;
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                    into.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        let readers = vec![
+            collect(Box::new(child.stdout.take().unwrap()), &stdout),
+            collect(Box::new(child.stderr.take().unwrap()), &stderr),
+        ];
+        Watched {
+            child,
+            stdout,
+            readers,
+            stderr,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            escape(&self.stdout.lock().unwrap()),
+            escape(&self.stderr.lock().unwrap())
+        )
+    }
+
+    #[track_caller]
+    fn expect_stdout(&self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let seen = self.stdout.lock().unwrap();
+            if seen.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                return;
+            }
+            drop(seen);
+            if Instant::now() >= deadline {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "{needle:?} did not appear within {timeout:?}\n{}",
+            self.describe()
+        );
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        send_signal(self.child.id(), signal);
+    }
+
+    /// Waits for the exit and the end of its output; returns the exit code.
+    #[track_caller]
+    fn wait(&mut self, timeout: Duration) -> i32 {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for the child") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("did not exit within {timeout:?}\n{}", self.describe());
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        status
+            .code()
+            .unwrap_or_else(|| panic!("ended by a signal: {status}\n{}", self.describe()))
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[test]
+fn sigterm_reaches_the_container_and_rm_still_removes_it() {
+    let container = ContainerGuard(unique_name("sigterm-proxy"));
+    let mut dpty = Watched::spawn(&[
+        "run",
+        "--rm",
+        "--name",
+        container.name(),
+        "busybox",
+        "sh",
+        "-c",
+        r#"trap "echo got-term; exit 7" TERM; echo ready; while true; do sleep 0.1; done"#,
+    ]);
+    dpty.expect_stdout("ready", TIMEOUT);
+    dpty.signal(libc::SIGTERM);
+    let code = dpty.wait(TIMEOUT);
+    dpty.expect_stdout("got-term", Duration::ZERO);
+    assert_eq!(code, 7, "{}", dpty.describe());
+    assert!(
+        gone_within(container.name(), Duration::from_secs(5)),
+        "the container still exists 5 s after the session ended"
+    );
+}
+
+#[test]
+fn three_interrupts_in_a_row_make_run_give_up_and_rm_still_removes_the_container() {
+    let container = ContainerGuard(unique_name("sigint-give-up"));
+    let mut dpty = Watched::spawn(&[
+        "run",
+        "--rm",
+        "--name",
+        container.name(),
+        "busybox",
+        "sh",
+        "-c",
+        r#"trap "echo got-int" INT; echo ready; while true; do sleep 0.1; done"#,
+    ]);
+    dpty.expect_stdout("ready", TIMEOUT);
+    dpty.signal(libc::SIGINT);
+    dpty.expect_stdout("got-int", TIMEOUT);
+    dpty.signal(libc::SIGINT);
+    thread::sleep(Duration::from_millis(100));
+    dpty.signal(libc::SIGINT);
+    let code = dpty.wait(TIMEOUT);
+    if support::is_docker() {
+        // The docker CLI says "got 3 SIGTERM/SIGINTs, forcefully exiting", exits 1 and leaves the
+        // container running; dpty exits as the last signal would and keeps its --rm promise.
+        assert_eq!(code, 1, "{}", dpty.describe());
+        return;
+    }
+    assert_eq!(code, 130, "{}", dpty.describe());
+    assert!(
+        gone_within(container.name(), Duration::from_secs(5)),
+        "the container still exists 5 s after the session ended"
+    );
+}
+
+#[test]
+fn without_the_signal_proxy_a_signal_ends_run_and_rm_still_removes_the_container() {
+    if skip_under_docker(
+        "with --sig-proxy=false the docker CLI dies of the signal and leaves the container running",
+    ) {
+        return;
+    }
+    let container = ContainerGuard(unique_name("no-sig-proxy"));
+    let mut dpty = Watched::spawn(&[
+        "run",
+        "--rm",
+        "--sig-proxy=false",
+        "--name",
+        container.name(),
+        "busybox",
+        "sh",
+        "-c",
+        r#"trap "echo got-term" TERM; echo ready; while true; do sleep 0.1; done"#,
+    ]);
+    dpty.expect_stdout("ready", TIMEOUT);
+    dpty.signal(libc::SIGTERM);
+    let code = dpty.wait(TIMEOUT);
+    assert_eq!(code, 143, "{}", dpty.describe());
+    assert!(
+        !String::from_utf8_lossy(&dpty.stdout.lock().unwrap()).contains("got-term"),
+        "the signal was forwarded despite --sig-proxy=false: {}",
+        dpty.describe()
+    );
+    assert!(
+        gone_within(container.name(), Duration::from_secs(5)),
+        "the container still exists 5 s after the session ended"
+    );
+}
+
+#[test]
+fn attach_forwards_signals_to_the_container_and_exits_with_its_code() {
+    let container = ContainerGuard(unique_name("attach-sigterm"));
+    support::docker_run_detached(
+        container.name(),
+        r#"trap "echo got-term; exit 7" TERM; while true; do echo tick; sleep 0.2; done"#,
+    );
+    let mut dpty = Watched::spawn(&["attach", container.name()]);
+    // A tick seen through the session proves it is attached, its signal handlers in place.
+    dpty.expect_stdout("tick", TIMEOUT);
+    dpty.signal(libc::SIGTERM);
+    let code = dpty.wait(TIMEOUT);
+    dpty.expect_stdout("got-term", Duration::ZERO);
+    assert_eq!(code, 7, "{}", dpty.describe());
+}
+
+#[test]
+fn a_signal_ends_exec_with_128_plus_it_and_restores_the_terminal() {
+    if skip_under_docker("on SIGTERM the docker CLI ends `exec -it` with status 0") {
+        return;
+    }
+    let target = sleeper("exec-signal");
+    let mut pty = Pty::bin_checked(&["exec", "-it", target.name(), "sh"], 24, 80);
+    pty.expect(PROMPT, TIMEOUT);
+    pty.type_until("echo hi-$((6*7))", "hi-42");
+    send_signal(only_child_of(pty.pid()), libc::SIGTERM);
+    assert_eq!(pty.finish(TIMEOUT), 143);
+    assert!(
+        is_running(target.name()),
+        "the container stopped when the exec session was signalled"
+    );
+}
+
+#[test]
+fn docker_kill_ends_the_session_with_137_and_restores_the_terminal() {
+    let container = ContainerGuard(unique_name("killed-outside"));
+    let mut pty = Pty::bin_checked(
+        &["run", "-it", "--name", container.name(), "busybox", "sh"],
+        24,
+        80,
+    );
+    pty.expect(PROMPT, TIMEOUT);
+    pty.type_until("echo hi-$((6*7))", "hi-42");
+    support::assert_success("docker kill", &docker(&["kill", container.name()]));
+    assert_eq!(pty.finish(TIMEOUT), 137);
+}
+
+#[test]
+fn docker_rm_f_ends_the_session_with_a_failure_and_restores_the_terminal() {
+    let container = ContainerGuard(unique_name("removed-outside"));
+    let mut pty = Pty::bin_checked(
+        &["run", "-it", "--name", container.name(), "busybox", "sh"],
+        24,
+        80,
+    );
+    pty.expect(PROMPT, TIMEOUT);
+    pty.type_until("echo hi-$((6*7))", "hi-42");
+    support::assert_success("docker rm -f", &docker(&["rm", "-f", container.name()]));
+    let code = pty.finish(TIMEOUT);
+    assert_ne!(
+        code,
+        0,
+        "a session whose container was removed exited 0; output:\n{}",
+        escape(&pty.output())
+    );
+}
