@@ -6,52 +6,103 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+const ENVIRONMENT_AND_STATUS: &str = "\
+Environment:
+  DOCKER_HOST        engine address, as -H
+  DOCKER_CONTEXT     docker context to use, as --context
+  DOCKER_CONFIG      docker config directory holding contexts (default ~/.docker)
+  DOCKER_TLS_VERIFY  use TLS and verify the engine, as --tlsverify
+  DOCKER_CERT_PATH   directory of ca.pem, cert.pem and key.pem (default ~/.docker)
+  DPTY_LOG           log level, as --log-level
+
+Exit status:
+  the container's or command's own status when it ran;
+  125 the engine refused (bad options, image not found, create failed);
+  126 the command cannot be invoked; 127 the command was not found;
+  1   refused locally, or detached from exec/attach; 128+N ended by signal N.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dpty",
     version,
     about = "Put your terminal inside a container",
-    long_about = "Put your terminal inside a container: `dpty run` and `dpty exec` do what \
-                  `docker run -it` and `docker exec -it` do, for people at a keyboard and for scripts.",
+    long_about = "Put your terminal inside a container: dpty run and dpty exec do what \
+                  docker run -it and docker exec -it do, for people at a keyboard and for scripts.",
+    after_long_help = ENVIRONMENT_AND_STATUS,
+    override_usage = "dpty [OPTIONS] <COMMAND>\n       dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]\n       \
+                      dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER",
     propagate_version = true,
     disable_help_subcommand = true
 )]
 pub struct Cli {
     /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default
     /// DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman's socket)
-    #[arg(short = 'H', long = "host", global = true, value_name = "ADDRESS")]
+    #[arg(
+        short = 'H',
+        long = "host",
+        global = true,
+        value_name = "ADDRESS",
+        help_heading = "Engine options"
+    )]
     pub host: Option<String>,
 
     /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)
-    #[arg(short = 'c', long, global = true, value_name = "NAME")]
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Engine options"
+    )]
     pub context: Option<String>,
 
     /// Use TLS to reach the engine (docker --tls)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Engine options")]
     pub tls: bool,
 
     /// Use TLS and verify the engine's certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Engine options")]
     pub tlsverify: bool,
 
     /// CA certificate that signed the engine's (default DOCKER_CERT_PATH/ca.pem)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Engine options"
+    )]
     pub tlscacert: Option<PathBuf>,
 
     /// Client certificate (default DOCKER_CERT_PATH/cert.pem)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Engine options"
+    )]
     pub tlscert: Option<PathBuf>,
 
     /// Client key (default DOCKER_CERT_PATH/key.pem)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Engine options"
+    )]
     pub tlskey: Option<PathBuf>,
 
     /// Log level: error, warn, info, debug or trace (or a tracing filter)
-    #[arg(long, env = "DPTY_LOG", global = true, value_name = "LEVEL")]
+    #[arg(
+        long,
+        env = "DPTY_LOG",
+        global = true,
+        value_name = "LEVEL",
+        help_heading = "Logging"
+    )]
     pub log_level: Option<String>,
 
     /// Write logs to this file instead of stderr
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Logging")]
     pub log_file: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -146,7 +197,11 @@ pub struct ProcessArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Options go before IMAGE; everything after IMAGE is the command.\n\
+    long_about = "Create a container from IMAGE, attach this terminal to it, start it, and exit \
+                  with its status. With neither -i nor -t, stdin is attached when it is a terminal \
+                  and a TTY is used when stdin and stdout are terminals. Ctrl-P Ctrl-Q detaches \
+                  and leaves the container running.",
+    after_help = "Options go before IMAGE; everything after IMAGE is the command.\n\n\
                   Example: dpty run --rm busybox sh",
     override_usage = "dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]"
 )]
@@ -180,7 +235,7 @@ pub struct RunArgs {
     pub network: Option<String>,
 
     /// Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)
-    #[arg(short = 'v', long = "volume", value_name = "SOURCE:TARGET")]
+    #[arg(short = 'v', long = "volume", value_name = "VOLUME")]
     pub volumes: Vec<String>,
 
     /// When to pull the image: missing (when not present), always, or never (docker --pull)
@@ -203,7 +258,14 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]")]
+#[command(
+    long_about = "Run COMMAND in a running container, attached to this terminal, and exit with \
+                  its status. With neither -i nor -t, stdin is attached when it is a terminal and a \
+                  TTY is used when stdin and stdout are terminals; in a script, no stdin is read. \
+                  A signal dpty receives ends dpty, not the command: the engine cannot signal an \
+                  exec process.",
+    override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]"
+)]
 pub struct ExecArgs {
     #[command(flatten)]
     pub streams: StreamArgs,
@@ -227,6 +289,10 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 #[command(
+    long_about = "Attach this terminal to an existing container and exit with its status. A \
+                  container that was created but not started is attached first and then started, \
+                  so none of its output is lost. With --exec, start an exec instance that was \
+                  created elsewhere, attached to this terminal.",
     after_help = "Signals cannot be forwarded to an exec instance: the engine has no API for it.",
     override_usage = "dpty attach [OPTIONS] CONTAINER\n       dpty attach --exec [OPTIONS] EXEC_ID"
 )]

@@ -1,0 +1,322 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_dpty_global_optspecs
+    string join \n H/host= c/context= tls tlsverify tlscacert= tlscert= tlskey= log-level= log-file= h/help V/version
+end
+
+function __fish_dpty_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_dpty_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_dpty_using_subcommand
+    set -l cmd (__fish_dpty_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c dpty -n "__fish_dpty_needs_command" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_needs_command" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_needs_command" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_needs_command" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_needs_command" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_needs_command" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dpty -n "__fish_dpty_needs_command" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start a container from an image, attached to this terminal (docker run)'
+complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
+complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l name -d 'Name the container (docker --name)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (docker --entrypoint)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -d 'Network mode: none, host, bridge or a network name (docker --network)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s v -l volume -d 'Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l pull -d 'When to pull the image: missing (when not present), always, or never (docker --pull)' -r -f -a "missing\t'Pull when the engine does not have the image'
+always\t'Pull before every run'
+never\t'Never pull; fail when the image is missing'"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s i -l interactive -d 'Keep stdin attached (docker -i). Default: attached when stdin is a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l privileged -d 'Give the process extended privileges (docker --privileged)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container when it exits (docker --rm)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s q -l quiet -d 'Print nothing while pulling (docker -q)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s i -l interactive -d 'Keep stdin attached (docker -i). Default: attached when stdin is a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l privileged -d 'Give the process extended privileges (docker --privileged)'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l no-stdin -d 'Do not attach stdin; show output only (docker --no-stdin)'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l logs -d 'Replay the output the container produced before attaching, then follow it'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l exec -d 'The target is an exec instance created (not started) elsewhere: start it attached'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s V -l version -d 'Print version'
+
+# Generated by examples/gen_docs.rs from src/cli.rs and completions/dynamic.sh.
+set -g __dpty_value_options --context --detach-keys --entrypoint --env --env-file --host --log-file --log-level --name --net --network --pull --tlscacert --tlscert --tlskey --user --volume --workdir -H -c -e -u -v -w
+set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
+# bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
+# then run scripts/gen-docs.sh.
+#
+# Why this exists: names must come from the engine dpty would use, and dpty chooses it as the docker
+# CLI does (`engine` in src/config.rs): -H or --context, then DOCKER_HOST, then DOCKER_CONTEXT or the
+# current context, then /var/run/docker.sock, then Podman\'s sockets; with TLS from the flags,
+# DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or from the context\'s own files. This is one copy of that
+# order for the three shells. When the engine cannot be asked the same way (no curl, no sha256 tool, a
+# context that cannot be read), it prints nothing: names from another engine would be worse than none.
+#
+# Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
+# --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
+# of the running containers, or every repo:tag and repo of the images (as the docker CLI\'s completion
+# offers them). The engine\'s JSON is read with grep: names and tags hold no quotes or brackets.
+
+kind=$1 host=$2 context=$3 tls=$4 verify=$5 ca=$6 cert=$7 key=$8
+case $kind in
+    containers | images) ;;
+    *) exit 0 ;;
+esac
+command -v curl >/dev/null 2>&1 || exit 0
+config=${DOCKER_CONFIG:-${HOME:-/root}/.docker}
+
+# The value of the last "$1": "..." string in the JSON on stdin (no escapes in the values read here).
+json_string() {
+    grep -o "\\"$1\\": *\\"[^\\"]*\\"" | tail -n 1 | sed \'s/^.*: *"//; s/"$//\'
+}
+
+# TLS files from the flags, else from DOCKER_CERT_PATH (default: the config directory).
+tls_from_flags() {
+    certs=${DOCKER_CERT_PATH:-$config}
+    [ -n "$ca" ] || { [ -f "$certs/ca.pem" ] && ca=$certs/ca.pem; }
+    [ -n "$cert" ] || { [ -f "$certs/cert.pem" ] && cert=$certs/cert.pem; }
+    [ -n "$key" ] || { [ -f "$certs/key.pem" ] && key=$certs/key.pem; }
+}
+
+[ -n "$DOCKER_TLS_VERIFY" ] && verify=1
+[ -n "$host" ] && [ -n "$context" ] && exit 0 # dpty refuses both
+[ -n "$host$context" ] || host=$DOCKER_HOST
+port=2375
+if [ -n "$host" ]; then
+    if [ -n "$tls$verify" ]; then
+        port=2376
+        tls_from_flags
+    fi
+else
+    [ -n "$context" ] || context=$DOCKER_CONTEXT
+    [ -n "$context" ] || context=$(json_string currentContext <"$config/config.json" 2>/dev/null)
+    if [ -n "$context" ] && [ "$context" != default ]; then
+        id=$(printf %s "$context" | { sha256sum 2>/dev/null || shasum -a 256 2>/dev/null; })
+        id=${id%% *}
+        [ -n "$id" ] || exit 0
+        endpoint=$(grep -o \'"docker": *{[^}]*}\' "$config/contexts/meta/$id/meta.json" 2>/dev/null)
+        host=$(printf \'%s\\n\' "$endpoint" | json_string Host)
+        [ -n "$host" ] || exit 0
+        dir=$config/contexts/tls/$id/docker
+        if [ -d "$dir" ]; then
+            # The context\'s own TLS files, instead of the flags\'.
+            tls=1 verify=1 ca=\'\' cert=\'\' key=\'\'
+            case $endpoint in *\'"SkipTLSVerify": *true\'* | *\'"SkipTLSVerify":true\'*) verify=\'\' ;; esac
+            [ -f "$dir/ca.pem" ] && ca=$dir/ca.pem
+            [ -f "$dir/cert.pem" ] && cert=$dir/cert.pem
+            [ -f "$dir/key.pem" ] && key=$dir/key.pem
+        elif [ -n "$tls$verify" ]; then
+            tls_from_flags
+        fi
+    else
+        tls=\'\' verify=\'\'
+        host=unix:///var/run/docker.sock
+        if [ ! -e /var/run/docker.sock ]; then
+            for socket in ${XDG_RUNTIME_DIR:+"$XDG_RUNTIME_DIR/podman/podman.sock"} /run/podman/podman.sock; do
+                if [ -e "$socket" ]; then
+                    host=unix://$socket
+                    break
+                fi
+            done
+        fi
+    fi
+fi
+
+# Answer within a second or not at all: this runs while someone waits at a TAB. (-g: an IPv6
+# [address] is not a curl URL pattern.)
+set -- -sfg --max-time 1
+case $host in
+    unix://*)
+        set -- "$@" --unix-socket "${host#unix://}"
+        url=http://localhost/$kind/json
+        ;;
+    tcp://* | http://*)
+        address=${host#*://}
+        address=${address%/}
+        # No port given: dpty\'s default, 2375, or 2376 with TLS ([v6-address] alone has none either).
+        case $address in
+            \'[\'*\']\') address=$address:$port ;;
+            \'[\'* | *:*) ;;
+            *) address=$address:$port ;;
+        esac
+        if [ -n "$tls$verify" ]; then
+            url=https://$address/$kind/json
+            [ -n "$verify" ] || set -- "$@" --insecure
+            [ -n "$ca" ] && set -- "$@" --cacert "$ca"
+            [ -n "$cert" ] && set -- "$@" --cert "$cert"
+            [ -n "$key" ] && set -- "$@" --key "$key"
+        else
+            url=http://$address/$kind/json
+        fi
+        ;;
+    *) exit 0 ;;
+esac
+answer=$(curl "$@" "$url" 2>/dev/null) || exit 0
+if [ "$kind" = containers ]; then
+    printf \'%s\\n\' "$answer" | grep -o \'"Names": *\\[[^]]*\\]\' | grep -o \'"/[^"/]*"\' | tr -d \'"/\'
+else
+    printf \'%s\\n\' "$answer" | grep -o \'"RepoTags": *\\[[^]]*\\]\' | grep -o \'"[^"]*"\' | tr -d \'"\' |
+        while read -r ref; do
+            case $ref in RepoTags | *\'<none>\'*) continue ;; esac
+            printf \'%s\\n%s\\n\' "$ref" "${ref%:*}"
+        done
+fi | LC_ALL=C sort -u
+'
+# Everything below this line is completions/dynamic.fish.
+
+# Hand-written, not generated: examples/gen_docs.rs appends this file to the fish completion that
+# clap_complete generates, so that completions/dpty.fish stays one self-contained file. Edit it here,
+# then run scripts/gen-docs.sh.
+#
+# Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
+# after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
+# through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
+# Just above this file, the generator defines __dpty_value_options (from src/cli.rs: the options that
+# take their value in the next word) and __dpty_engine_sh (dynamic.sh).
+
+# Walks the tokens before the cursor as clap would. When the token under the cursor is the first
+# argument of `dpty exec` or `dpty attach` (a container) or of `dpty run` (an image), prints
+# `containers` or `images`, then what the line says about the engine, in the order
+# completions/dynamic.sh takes it: -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
+# (empty lines when not given). Otherwise prints nothing and fails.
+function __dpty_name_position
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l sub
+    set -l value
+    set -l only_positionals
+    set -l exec_target
+    # -H --context --tls --tlsverify --tlscacert --tlscert --tlskey
+    set -l engine '' '' '' '' '' '' ''
+    set -l engine_options -H --host -c --context --tls --tlsverify --tlscacert --tlscert --tlskey
+    set -l engine_slots 1 1 2 2 3 4 5 6 7
+    for word in $tokens
+        if test -n "$value"
+            set -l at (contains -i -- $value $engine_options); and set engine[$engine_slots[$at]] $word
+            set value
+        else if test -n "$only_positionals"; or not string match -qr -- '^-.' $word
+            test -z "$sub"; or return 1 # the first argument is behind the cursor
+            set sub $word
+        else
+            switch $word
+                case --
+                    set only_positionals 1
+                case '--*=*'
+                    set -l parts (string split -m 1 = -- $word)
+                    set -l at (contains -i -- $parts[1] $engine_options); and set engine[$engine_slots[$at]] $parts[2]
+                case --exec
+                    set exec_target 1
+                case --tls --tlsverify
+                    set -l at (contains -i -- $word $engine_options); and set engine[$engine_slots[$at]] 1
+                case '--*'
+                    contains -- $word $__dpty_value_options; and set value $word
+                case '*'
+                    # A cluster of short flags (-it): the first one that takes a value takes the rest
+                    # of the token (-Hunix:///s), or the next token when nothing is left.
+                    set -l chars (string split '' -- (string sub -s 2 -- $word))
+                    for i in (seq (count $chars))
+                        contains -- -$chars[$i] $__dpty_value_options; or continue
+                        if test $i -eq (count $chars)
+                            set value -$chars[$i]
+                        else
+                            set -l rest (string join '' -- $chars[(math $i + 1)..-1] | string replace -r '^=' '')
+                            set -l at (contains -i -- -$chars[$i] $engine_options); and set engine[$engine_slots[$at]] $rest
+                        end
+                        break
+                    end
+            end
+        end
+    end
+    test -z "$value"; or return 1
+    if test -z "$only_positionals"; and string match -q -- '-*' (commandline -ct)
+        return 1
+    end
+    switch "$sub"
+        case exec
+            echo containers
+        case attach
+            test -z "$exec_target"; or return 1 # an exec instance's id: nothing to offer
+            echo containers
+        case run
+            echo images
+        case '*'
+            return 1
+    end
+    string join \n -- $engine
+end
+
+# The names to offer at the cursor, if it is where __dpty_name_position says a name goes.
+function __dpty_names
+    set -l position (__dpty_name_position); or return 0
+    sh -c $__dpty_engine_sh dpty $position
+end
+
+complete -c dpty -n '__dpty_name_position >/dev/null' -f -a '(__dpty_names)'
