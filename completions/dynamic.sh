@@ -115,6 +115,12 @@ else
     printf '%s\n' "$answer" | grep -o '"RepoTags": *\[[^]]*\]' | grep -o '"[^"]*"' | tr -d '"' |
         while read -r ref; do
             case $ref in RepoTags | *'<none>'*) continue ;; esac
+            # Podman names Docker Hub images in full; offer them as docker does.
+            case $ref in
+                docker.io/library/*/*) ref=${ref#docker.io/} ;;
+                docker.io/library/*) ref=${ref#docker.io/library/} ;;
+                docker.io/*) ref=${ref#docker.io/} ;;
+            esac
             printf '%s\n%s\n' "$ref" "${ref%:*}"
         done
 fi | LC_ALL=C sort -u

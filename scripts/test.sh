@@ -5,12 +5,20 @@
 # start private ones. One that already answers is used and left running;
 # otherwise it is started here and stopped again on exit.
 #
+# DPTY_TEST_ENGINE=podman runs the same suite against Podman's Docker-compatible
+# service (scripts/podman.sh) instead of dockerd. Tests that need an engine of
+# their own (TLS, an engine dying mid-session) start a private dockerd either way.
+#
 # Usage: scripts/test.sh [ARGS for cargo test...]   e.g. scripts/test.sh --test exit_codes
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DPTY_ENGINE_DIR="${DPTY_ENGINE_DIR:-/tmp/dpty-engine}"
-engine=scripts/engine.sh
+case "${DPTY_TEST_ENGINE:-docker}" in
+    docker) engine=scripts/engine.sh ;;
+    podman) engine=scripts/podman.sh ;;
+    *) echo "test.sh: DPTY_TEST_ENGINE must be docker or podman" >&2; exit 2 ;;
+esac
 
 # On Ctrl-C or SIGTERM: stop the tests (timeout passes the signal on to its
 # whole process group), then exit, which runs the EXIT trap below if any.

@@ -66,6 +66,7 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
     let attached = client
         .hijack(&path, None)
         .await
+        .map_err(run::start_failure)
         .context("attaching to the container")?;
     let exit_status = run::wait_next_exit(client, &id).await?;
     let start_client = client.clone();
@@ -80,6 +81,7 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
         tty: mode.tty,
         stdin: mode.stdin,
         raw: mode.raw,
+        podman: client.is_podman(),
     };
     let controls = Controls {
         detach_keys: config.detach_keys.1,
@@ -112,7 +114,11 @@ async fn attach_exec(client: &Client, config: AttachConfig) -> anyhow::Result<Ou
         .inspect_exec(&config.target)
         .await
         .map_err(Client::error)?;
-    if info.running == Some(true) || info.exit_code.is_some() {
+    // Docker reports no exit code before the start; Podman reports 0 with
+    // no process, so a process id is what shows a start happened.
+    let started =
+        info.running == Some(true) || (info.exit_code.is_some() && info.pid.unwrap_or(0) != 0);
+    if started {
         bail!(
             "the exec instance {} has already been started: an exec instance can be attached only before it starts",
             config.target

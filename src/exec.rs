@@ -76,6 +76,7 @@ pub async fn start_attached(
         tty: mode.tty,
         stdin: mode.stdin,
         raw: mode.raw,
+        podman: client.is_podman(),
     };
     // The engine has no API to signal an exec process: a signal ends dpty.
     let hooks = Hooks {

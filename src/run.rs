@@ -76,6 +76,7 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         tty: mode.tty,
         stdin: mode.stdin,
         raw: mode.raw,
+        podman: client.is_podman(),
     };
     let controls = Controls {
         detach_keys: config.detach_keys.1.clone(),
@@ -140,6 +141,7 @@ async fn prepare(
     let attached = client
         .hijack(&attach_path, None)
         .await
+        .map_err(start_failure)
         .context("attaching to the container")?;
     let exit_status = wait_next_exit(client, id).await?;
     Ok((attached, exit_status))
@@ -288,12 +290,18 @@ pub fn start(client: &Client, id: &str) -> impl std::future::Future<Output = any
     let api = client.api().clone();
     let id = id.to_owned();
     async move {
-        api.start_container(&id, None).await.map_err(|e| {
-            let error = Client::error(e);
-            let code = exit_code::for_start_failure(&error.to_string());
-            error.context(Coded(code))
-        })
+        api.start_container(&id, None)
+            .await
+            .map_err(|e| start_failure(Client::error(e)))
     }
+}
+
+/// Marks a failure to start the process with the docker CLI's status for
+/// it. Podman reports these when attaching to a created container, since it
+/// prepares the process then; Docker reports them at start.
+pub fn start_failure(error: anyhow::Error) -> anyhow::Error {
+    let code = exit_code::for_start_failure(&error.to_string());
+    error.context(Coded(code))
 }
 
 pub fn resize_fn(client: &Client, id: &str) -> engine::ResizeFn {

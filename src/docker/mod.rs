@@ -109,6 +109,8 @@ pub struct Client {
     api: bollard::Docker,
     /// `/v1.NN`: the API version both sides speak.
     version_prefix: String,
+    /// The engine is Podman's Docker-compatible service.
+    podman: bool,
 }
 
 /// The newest API version dpty asks for; older engines get their own.
@@ -135,7 +137,9 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_version)
             .map_or(MAX_API_VERSION, |engine| engine.min(MAX_API_VERSION));
-        debug!(%endpoint, ?version, "engine answered ping");
+        // Podman's compatible service says so in its ping answer.
+        let podman = response.headers().contains_key("libpod-api-version");
+        debug!(%endpoint, ?version, podman, "engine answered ping");
         let version_prefix = format!("/v{}.{}", version.0, version.1);
         let for_bollard = transport.clone();
         let prefix_for_bollard = version_prefix.clone();
@@ -164,7 +168,13 @@ impl Client {
             transport,
             api,
             version_prefix,
+            podman,
         })
+    }
+
+    /// Whether the engine is Podman, whose compatible API has quirks of its own.
+    pub fn is_podman(&self) -> bool {
+        self.podman
     }
 
     /// The bollard handle for plain REST calls.

@@ -61,6 +61,10 @@ pub struct Demuxer {
     /// Payload bytes still to come in the current frame; `None` between frames.
     frame: Option<(Stream, usize)>,
     engine_message: Vec<u8>,
+    /// Accept a bare newline where a header should start (see [`Demuxer::podman`]).
+    stray_newlines: bool,
+    /// The stream of the last frame, which a stray newline belongs to.
+    last_stream: Option<Stream>,
 }
 
 impl Demuxer {
@@ -68,11 +72,29 @@ impl Demuxer {
         Self::default()
     }
 
+    /// A demuxer for Podman 4's compatible API, whose log replay on attach
+    /// sends each line's newline outside its frame (the header counts the
+    /// line without it). A newline is never a valid stream id, so taking it
+    /// as one more byte of the previous frame rebuilds the output exactly.
+    pub fn podman() -> Self {
+        Demuxer {
+            stray_newlines: true,
+            ..Self::default()
+        }
+    }
+
     /// Consumes a prefix of `input` and returns how many bytes it took, plus
     /// the piece of payload those bytes carried, if any. Call again with the
     /// rest until the input is used up.
     pub fn step<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Piece<'a>>), DemuxError> {
         let Some((stream, remaining)) = self.frame else {
+            if self.stray_newlines && self.header_len == 0 && input[0] == b'\n' {
+                match self.last_stream {
+                    Some(Stream::Stdout) => return Ok((1, Some(Piece::Stdout(&input[..1])))),
+                    Some(Stream::Stderr) => return Ok((1, Some(Piece::Stderr(&input[..1])))),
+                    _ => {}
+                }
+            }
             let take = (HEADER_LEN - self.header_len).min(input.len());
             self.header[self.header_len..self.header_len + take].copy_from_slice(&input[..take]);
             self.header_len += take;
@@ -126,6 +148,7 @@ impl Demuxer {
         ]);
         // A zero-length frame carries nothing; stay between frames.
         self.frame = (size > 0).then_some((stream, size as usize));
+        self.last_stream = Some(stream);
         Ok(())
     }
 
@@ -238,6 +261,32 @@ mod tests {
         let big = vec![b'e'; ENGINE_MESSAGE_LIMIT * 4];
         let out = demux_in_chunks(&frame(3, &big), 1000);
         assert_eq!(out.engine[0].len(), ENGINE_MESSAGE_LIMIT);
+    }
+
+    #[test]
+    fn podman_log_replay_newlines_outside_frames_are_kept() {
+        // What Podman 4.3 sends for `attach?logs=1` replaying two lines.
+        let mut input = frame(1, b"before-1");
+        input.push(b'\n');
+        input.extend(frame(2, b"warn"));
+        input.push(b'\n');
+        input.extend(frame(1, b"after\n"));
+        for chunk in 1..input.len() {
+            let mut demux = Demuxer::podman();
+            let mut out = Collected::default();
+            for piece in input.chunks(chunk) {
+                feed(&mut demux, piece, &mut out).unwrap();
+            }
+            assert_eq!(out.stdout, b"before-1\nafter\n", "chunk {chunk}");
+            assert_eq!(out.stderr, b"warn\n", "chunk {chunk}");
+        }
+        // Docker's framing never needs it, so it stays an error there.
+        let mut demux = Demuxer::new();
+        let mut out = Collected::default();
+        assert_eq!(
+            feed(&mut demux, &input, &mut out),
+            Err(DemuxError::UnknownStream(b'\n'))
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct Settings {
     pub stdin: bool,
     /// The local terminal is put in raw mode for the session.
     pub raw: bool,
+    /// The engine is Podman, whose multiplexed framing has a quirk.
+    pub podman: bool,
 }
 
 /// What the local side of a session does besides moving bytes.
@@ -138,9 +140,14 @@ where
     };
     // Detach keys only make sense for keystrokes: piped data must pass untouched.
     let detector = settings.tty.then(|| Detector::new(controls.detach_keys));
+    let demux = match (settings.tty, settings.podman) {
+        (true, _) => None,
+        (false, false) => Some(Demuxer::new()),
+        (false, true) => Some(Demuxer::podman()),
+    };
     let end = session(
         streams,
-        settings.tty,
+        demux,
         detector,
         signals,
         resizer,
@@ -183,9 +190,10 @@ pub struct Streams<R, W, I, O, E> {
 }
 
 /// The select loop: moves bytes both ways until the engine ends the stream.
+/// `demux` splits a multiplexed stream; `None` passes TTY bytes through.
 pub async fn session<R, W, I, O, E>(
     streams: Streams<R, W, I, O, E>,
-    tty: bool,
+    demux: Option<Demuxer>,
     detector: Option<Detector>,
     mut signals: impl Stream<Item = i32> + Unpin,
     resizer: Option<Resizer>,
@@ -207,7 +215,7 @@ where
         stderr,
     } = streams;
     let mut input_open = stdin.is_some();
-    let output = pump_output(conn_read, buffered, tty, stdout, stderr);
+    let output = pump_output(conn_read, buffered, demux, stdout, stderr);
     let input = pump_input(stdin, conn_write, detector);
     tokio::pin!(output, input);
     let mut interrupts = 0;
@@ -268,7 +276,7 @@ where
 async fn pump_output<R, O, E>(
     mut conn: R,
     buffered: Bytes,
-    tty: bool,
+    mut demux: Option<Demuxer>,
     mut stdout: O,
     mut stderr: E,
 ) -> anyhow::Result<End>
@@ -277,7 +285,6 @@ where
     O: AsyncWrite + Unpin,
     E: AsyncWrite + Unpin,
 {
-    let mut demux = (!tty).then(Demuxer::new);
     let mut sink = Sink {
         demux: demux.as_mut(),
         stdout: &mut stdout,
@@ -486,9 +493,10 @@ mod tests {
             stderr: &mut stderr,
         };
         let detector = tty.then(|| Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
+        let demux = (!tty).then(Demuxer::new);
         let end = session(
             streams,
-            tty,
+            demux,
             detector,
             futures_util::stream::pending(),
             None,
@@ -548,7 +556,7 @@ mod tests {
         let detector = Some(Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
         let end = session(
             streams,
-            true,
+            None,
             detector,
             futures_util::stream::pending(),
             None,

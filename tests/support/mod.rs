@@ -79,6 +79,22 @@ fn docker_command(host: &str, args: &[&str]) -> Command {
     command
 }
 
+// --- engine-agnostic: Podman (added for scripts/podman.sh runs) -------------------------------
+/// Whether the test engine is Podman's Docker-compatible service (scripts/podman.sh), whose own
+/// messages (pull progress, registry errors) differ from dockerd's.
+pub fn is_podman() -> bool {
+    static PODMAN: OnceLock<bool> = OnceLock::new();
+    *PODMAN.get_or_init(|| {
+        let out = docker(&[
+            "version",
+            "--format",
+            "{{range .Server.Components}}{{.Name}};{{end}}",
+        ]);
+        String::from_utf8_lossy(&out.stdout).contains("Podman")
+    })
+}
+// --- end engine-agnostic ----------------------------------------------------------------------
+
 /// Runs the docker CLI against the test engine, for setup and teardown.
 #[track_caller]
 pub fn docker(args: &[&str]) -> Output {
