@@ -1,5 +1,5 @@
-//! Fuzzes the attach-stream demuxer with arbitrary bytes cut at arbitrary
-//! points: it must never panic, must always make progress, must never hand
+//! Fuzzes the attach-stream demuxer (Docker's framing and Podman's variant)
+//! with arbitrary bytes cut at arbitrary points: it must never panic, must always make progress, must never hand
 //! out more payload than the input held, and must give the same streams
 //! however the input is cut.
 #![no_main]
@@ -20,8 +20,8 @@ struct Streams {
     failed: bool,
 }
 
-fn run(input: &[u8], cut: usize) -> Streams {
-    let mut demux = Demuxer::new();
+fn run(input: &[u8], cut: usize, podman: bool) -> Streams {
+    let mut demux = if podman { Demuxer::podman() } else { Demuxer::new() };
     let mut out = Streams::default();
     'chunks: for chunk in input.chunks(cut.max(1)) {
         let mut rest = chunk;
@@ -52,10 +52,11 @@ fn run(input: &[u8], cut: usize) -> Streams {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&cut, input)) = data.split_first() else {
+    let [mode, cut, input @ ..] = data else {
         return;
     };
-    let whole = run(input, input.len());
-    let pieces = run(input, usize::from(cut));
+    let podman = mode & 1 == 1;
+    let whole = run(input, input.len(), podman);
+    let pieces = run(input, usize::from(*cut), podman);
     assert_eq!(whole, pieces, "result depends on how the input was cut");
 });
