@@ -14,19 +14,13 @@ use crate::docker::{context, Endpoint, TlsOptions, Transport, DEFAULT_SOCKET};
 pub struct LocalTerminal {
     pub stdin: bool,
     pub stdout: bool,
-    /// We are in the terminal's foreground process group. A background job
-    /// that read the terminal or changed its mode would be stopped (SIGTTIN,
-    /// SIGTTOU), so by default it leaves stdin alone.
-    pub foreground: bool,
 }
 
 impl LocalTerminal {
     pub fn detect() -> Self {
-        let stdin = crate::engine::is_terminal(libc::STDIN_FILENO);
         LocalTerminal {
-            stdin,
+            stdin: crate::engine::is_terminal(libc::STDIN_FILENO),
             stdout: crate::engine::is_terminal(libc::STDOUT_FILENO),
-            foreground: !stdin || crate::engine::in_foreground(libc::STDIN_FILENO),
         }
     }
 }
@@ -63,8 +57,7 @@ pub fn stream_mode(flags: StreamArgs, local: LocalTerminal) -> Result<StreamMode
         // Either docker flag given: docker's meaning exactly.
         (flags.interactive, flags.tty)
     } else {
-        let stdin = local.stdin && local.foreground;
-        (stdin, !flags.no_tty && local.stdin && local.stdout)
+        (local.stdin, !flags.no_tty && local.stdin && local.stdout)
     };
     if tty && stdin && !local.stdin {
         return Err(NotATerminal);
@@ -267,19 +260,11 @@ mod tests {
     const TERMINAL: LocalTerminal = LocalTerminal {
         stdin: true,
         stdout: true,
-        foreground: true,
     };
     const SCRIPT: LocalTerminal = LocalTerminal {
         stdin: false,
         stdout: false,
-        foreground: true,
     };
-    const BACKGROUND: LocalTerminal = LocalTerminal {
-        stdin: true,
-        stdout: true,
-        foreground: false,
-    };
-
     fn flags(interactive: bool, tty: bool, no_tty: bool) -> StreamArgs {
         StreamArgs {
             interactive,
@@ -310,25 +295,12 @@ mod tests {
         let piped_out = LocalTerminal {
             stdin: true,
             stdout: false,
-            foreground: true,
         };
         assert_eq!(
             stream_mode(none, piped_out),
             Ok(StreamMode {
                 stdin: true,
                 tty: false,
-                raw: false
-            })
-        );
-    }
-
-    #[test]
-    fn a_background_job_leaves_stdin_alone_by_default() {
-        assert_eq!(
-            stream_mode(flags(false, false, false), BACKGROUND),
-            Ok(StreamMode {
-                stdin: false,
-                tty: true,
                 raw: false
             })
         );

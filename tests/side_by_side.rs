@@ -140,3 +140,45 @@ fn a_background_job_leaves_the_terminal_alone_and_uses_little_cpu() {
     shell.send(b"exit\r");
     assert_eq!(shell.wait(TIMEOUT), 0);
 }
+
+#[test]
+fn a_background_job_takes_stdin_once_brought_to_the_foreground() {
+    if support::skip_under_docker("docker reads no stdin without -i") {
+        return;
+    }
+    support::docker_host();
+    let mut shell = Pty::spawn(&["bash", "--norc", "--noprofile", "-i"], 24, 80);
+    shell.send(SET_PROMPT);
+    shell.expect(PROMPT, TIMEOUT);
+    shell.send(b"settings=$(stty -g)\r");
+    shell.expect(PROMPT, TIMEOUT);
+    // No flags at a terminal: stdin is attached, but the job waits for the
+    // foreground before it reads it or puts the terminal in raw mode.
+    let command = format!(
+        "'{}' run --rm busybox sh -c 'read x; echo \"go\"\"t-$x\"' &\r",
+        bin()
+    );
+    shell.send(command.as_bytes());
+    shell.expect(PROMPT, TIMEOUT);
+    thread::sleep(Duration::from_secs(1));
+    shell.send(b"jobs\r");
+    let jobs = shell.expect(PROMPT, TIMEOUT);
+    assert!(
+        jobs.contains("Running") && !jobs.contains("Stopped"),
+        "the job should be running in the background: {}",
+        escape(jobs.as_bytes())
+    );
+    shell.send(b"fg\r");
+    // Typed once in the foreground, the line reaches the container.
+    shell.type_until("hello", "got-hello");
+    shell.expect(PROMPT, TIMEOUT);
+    shell.send(b"[ \"$settings\" = \"$(stty -g)\" ] && echo same-st''ty || echo changed-st''ty\r");
+    let verdict = shell.expect("-stty", TIMEOUT);
+    assert!(
+        verdict.ends_with("same-stty"),
+        "the terminal settings changed; output:\n{}",
+        escape(&shell.output())
+    );
+    shell.send(b"exit\r");
+    assert_eq!(shell.wait(TIMEOUT), 0);
+}

@@ -8,6 +8,7 @@
 //! of the Docker API beyond the callbacks in [`Hooks`].
 
 mod demux;
+mod foreground;
 mod keys;
 mod resize;
 mod stdio;
@@ -26,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info};
 
 use demux::{Demuxer, Piece};
+use foreground::Gated;
 use keys::Detector;
 use resize::Resizer;
 use stdio::StdStream;
@@ -33,7 +35,7 @@ use terminal::RawMode;
 
 pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use resize::ResizeFn;
-pub use stdio::{in_foreground, is_terminal};
+pub use stdio::is_terminal;
 pub use terminal::{local_size, Size};
 
 /// Sends a signal to the container (the signal proxy).
@@ -108,8 +110,13 @@ where
     info!(?settings, "session starting");
     let stdout = StdStream::stdout().context("opening stdout")?;
     let stderr = StdStream::stderr().context("opening stderr")?;
+    // A background job waits for the foreground before touching the terminal.
+    let background = settings.stdin && foreground::in_background();
     let stdin = match settings.stdin {
-        true => Some(StdStream::stdin().context("opening stdin")?),
+        true => {
+            let stdin = StdStream::stdin().context("opening stdin")?;
+            Some(Gated::new(stdin, background, settings.raw))
+        }
         false => None,
     };
     let mut handled = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
@@ -120,7 +127,7 @@ where
         signal_hook_tokio::Signals::new(&handled).context("installing signal handlers")?;
     let signals_handle = signals.handle();
     // Declared after the streams it affects, so it drops (restores) first.
-    let _raw = match settings.raw {
+    let _raw = match settings.raw && !background {
         true => Some(RawMode::enable().context("putting the terminal in raw mode")?),
         false => None,
     };
