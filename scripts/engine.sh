@@ -26,18 +26,11 @@ IMAGE="busybox:latest"
 # dockerd looks up containerd, runc and friends on PATH.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-CLEANUP=()
-cleanup() { [ "${#CLEANUP[@]}" -eq 0 ] || rm -rf "${CLEANUP[@]}"; }
-trap cleanup EXIT
-
-say() { printf 'engine.sh: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+SCRIPT=engine.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # --- installing ---------------------------------------------------------------
-
-pkg_installed() {
-    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
-}
 
 ensure_packages() {
     local missing=()
@@ -49,20 +42,7 @@ ensure_packages() {
     # package is dynamically linked, so check for the package, not the command.
     pkg_installed busybox-static || missing+=(busybox-static)
     command -v curl >/dev/null || missing+=(curl)
-    [ "${#missing[@]}" -eq 0 ] && return 0
-
-    [ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
-    say "installing ${missing[*]} ..."
-    local aptlog
-    aptlog="$(mktemp)"
-    if ! { apt-get update -qq \
-        && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a \
-            apt-get install -y -qq "${missing[@]}"; } >"$aptlog" 2>&1; then
-        tail -n 30 "$aptlog" >&2
-        rm -f "$aptlog"
-        die "apt-get install ${missing[*]} failed"
-    fi
-    rm -f "$aptlog"
+    [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 
 # --- the engine ---------------------------------------------------------------
@@ -78,25 +58,8 @@ ping() {
     [ "$out" = "OK" ]
 }
 
-# alive PID [NAME]: true if process PID exists, is called NAME (if given) and
-# is not a zombie (a killed dockerd lingers as a zombie until pid 1 reaps it).
-alive() {
-    local stat
-    [ -z "${2:-}" ] || [ "$(cat "/proc/$1/comm" 2>/dev/null || true)" = "$2" ] || return 1
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [ "${stat%% *}" != Z ]
-}
-
 # recorded_pid: the pid in our pidfile, if that process is alive and is dockerd.
-recorded_pid() {
-    local pid
-    [ -f "$PIDFILE" ] || return 1
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    alive "$pid" dockerd || return 1
-    printf '%s\n' "$pid"
-}
+recorded_pid() { pid_in "$PIDFILE" dockerd; }
 
 start_engine() {
     if ping "$HOST"; then
@@ -161,33 +124,8 @@ ensure_image() {
     local host="$1"
     docker -H "$host" image inspect "$IMAGE" >/dev/null 2>&1 && return 0
 
-    local busybox tmp rootfs applet
-    busybox="$(dpkg -L busybox-static | grep -m1 -E '/s?bin/busybox$')" \
-        || die "busybox-static does not provide a busybox binary?"
-    tmp="$(mktemp -d)"
-    CLEANUP+=("$tmp")
-    rootfs="$tmp/rootfs"
-    mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,root,tmp}
-    chmod 0755 "$rootfs"
-    chmod 1777 "$rootfs/tmp"
-    chmod 0700 "$rootfs/root"
-    cp "$busybox" "$rootfs/bin/busybox"
-    chmod 0755 "$rootfs/bin/busybox"
-    while read -r applet; do
-        applet="${applet##*/}"
-        case "$applet" in "" | busybox) continue ;; esac
-        ln -sf busybox "$rootfs/bin/$applet"
-    done < <("$busybox" --list)
-    [ -e "$rootfs/bin/sh" ] || die "busybox has no sh applet?"
-    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
-    printf 'root:x:0:\n' >"$rootfs/etc/group"
-
     say "importing $IMAGE (built from busybox-static) into $host"
-    tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -c . \
-        | docker -H "$host" import \
-            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-            --change 'CMD ["sh"]' \
-            - "$IMAGE" >/dev/null
+    busybox_rootfs_tar | docker -H "$host" import "${IMAGE_CHANGES[@]}" - "$IMAGE" >/dev/null
 
     local out
     out="$(docker -H "$host" run --rm --network none "$IMAGE" sh -c 'echo ok' 2>&1)" \
@@ -202,16 +140,10 @@ check_dir() {
     [ "${#SOCK}" -lt 108 ] || die "socket path too long for a unix socket: $SOCK (set DPTY_ENGINE_DIR shorter)"
 }
 
-lock() {
-    mkdir -p "$DIR"
-    exec 9>"$DIR/lock"
-    flock 9
-}
-
 cmd_up() {
     check_dir
     ensure_packages
-    lock
+    lock "$DIR"
     start_engine
     ensure_image "$HOST"
     say "engine answers on $HOST with $IMAGE"
@@ -219,7 +151,7 @@ cmd_up() {
 
 cmd_down() {
     [ -d "$DIR" ] || { say "nothing to stop: $DIR does not exist"; return 0; }
-    lock
+    lock "$DIR"
     if [ ! -f "$PIDFILE" ]; then
         if ping "$HOST"; then
             say "an engine answers on $HOST but was not started by this script; leaving it alone"

@@ -35,45 +35,18 @@ export CONTAINERS_CONF="$DIR/containers.conf"
 export CONTAINERS_STORAGE_CONF="$DIR/storage.conf"
 export CONTAINERS_REGISTRIES_CONF="$DIR/registries.conf"
 
-CLEANUP=()
-cleanup() { [ "${#CLEANUP[@]}" -eq 0 ] || rm -rf "${CLEANUP[@]}"; }
-trap cleanup EXIT
-
-say() { printf 'podman.sh: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+SCRIPT=podman.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # --- installing ---------------------------------------------------------------
-
-pkg_installed() {
-    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
-}
 
 ensure_packages() {
     local missing=()
     command -v podman >/dev/null || missing+=(podman)
     pkg_installed busybox-static || missing+=(busybox-static)
     command -v curl >/dev/null || missing+=(curl)
-    [ "${#missing[@]}" -eq 0 ] && return 0
-
-    [ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
-    say "installing ${missing[*]} ..."
-    local aptlog
-    aptlog="$(mktemp)"
-    CLEANUP+=("$aptlog")
-    # apt-get update only when the package lists do not know a package yet.
-    local pkg need_update=0
-    for pkg in "${missing[@]}"; do
-        apt-cache show "$pkg" >/dev/null 2>&1 || need_update=1
-    done
-    if [ "$need_update" -eq 1 ] && ! apt-get update -qq >"$aptlog" 2>&1; then
-        tail -n 30 "$aptlog" >&2
-        die "apt-get update failed"
-    fi
-    if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a \
-        apt-get install -y -qq "${missing[@]}" >"$aptlog" 2>&1; then
-        tail -n 30 "$aptlog" >&2
-        die "apt-get install ${missing[*]} failed"
-    fi
+    [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 
 # --- configuration ------------------------------------------------------------
@@ -144,14 +117,6 @@ ping() {
     local out
     out="$(curl -s --max-time 3 --unix-socket "$SOCK" http://d/_ping 2>/dev/null)" || return 1
     [ "$out" = "OK" ]
-}
-
-# alive PID: true if process PID exists and is not a zombie.
-alive() {
-    local stat
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [ "${stat%% *}" != Z ]
 }
 
 # recorded_pid: the pid in our pidfile, if that process is alive and is our
@@ -232,33 +197,8 @@ restart_if_reconfigured() {
 ensure_image() {
     podman image exists "$IMAGE" 2>/dev/null && return 0
 
-    local busybox tmp rootfs applet
-    busybox="$(dpkg -L busybox-static | grep -m1 -E '/s?bin/busybox$')" \
-        || die "busybox-static does not provide a busybox binary?"
-    tmp="$(mktemp -d)"
-    CLEANUP+=("$tmp")
-    rootfs="$tmp/rootfs"
-    mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,root,tmp}
-    chmod 0755 "$rootfs"
-    chmod 1777 "$rootfs/tmp"
-    chmod 0700 "$rootfs/root"
-    cp "$busybox" "$rootfs/bin/busybox"
-    chmod 0755 "$rootfs/bin/busybox"
-    while read -r applet; do
-        applet="${applet##*/}"
-        case "$applet" in "" | busybox) continue ;; esac
-        ln -sf busybox "$rootfs/bin/$applet"
-    done < <("$busybox" --list)
-    [ -e "$rootfs/bin/sh" ] || die "busybox has no sh applet?"
-    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
-    printf 'root:x:0:\n' >"$rootfs/etc/group"
-
     say "importing $IMAGE (built from busybox-static)"
-    tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -c . \
-        | podman import \
-            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-            --change 'CMD ["sh"]' \
-            - "$IMAGE" >/dev/null
+    busybox_rootfs_tar | podman import "${IMAGE_CHANGES[@]}" - "$IMAGE" >/dev/null
 }
 
 # check_image: the short name resolves through the service, and a container
@@ -349,16 +289,10 @@ check_dir() {
     [ "${#SOCK}" -lt 108 ] || die "socket path too long for a unix socket: $SOCK (set DPTY_PODMAN_DIR shorter)"
 }
 
-lock() {
-    mkdir -p "$DIR"
-    exec 9>"$DIR/lock"
-    flock 9
-}
-
 cmd_up() {
     check_dir
     ensure_packages
-    lock
+    lock "$DIR"
     record_system_dirs
     write_config
     restart_if_reconfigured
@@ -370,7 +304,7 @@ cmd_up() {
 
 cmd_down() {
     [ -d "$DIR" ] || { say "nothing to stop: $DIR does not exist"; return 0; }
-    lock
+    lock "$DIR"
     local pid=""
     pid="$(recorded_pid)" || pid=""
     if [ -z "$pid" ] && [ ! -f "$PIDFILE" ] && ping; then

@@ -26,8 +26,9 @@ PIDFILE="$DIR/registry.pid"
 LOG="$DIR/registry.log"
 BINARY=docker-registry
 
-say() { printf 'registry.sh: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+SCRIPT=registry.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if ! [[ "$PORT" =~ ^[0-9]+$ ]] || [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
     die "DPTY_REGISTRY_PORT must be a port number, not '$PORT'"
@@ -42,21 +43,7 @@ fi
 ensure_package() {
     command -v "$BINARY" >/dev/null && return 0
     command -v curl >/dev/null || die "curl is needed to check the registry"
-    [ "$(id -u)" -eq 0 ] || die "need root to install docker-registry"
-    say "installing docker-registry ..."
-    local aptlog
-    aptlog="$(mktemp)"
-    # Refresh the package lists only when they do not know the package yet.
-    if ! apt-cache show docker-registry >/dev/null 2>&1; then
-        apt-get update -qq >"$aptlog" 2>&1 || { tail -n 30 "$aptlog" >&2; rm -f "$aptlog"; die "apt-get update failed"; }
-    fi
-    if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a \
-        apt-get install -y -qq --no-install-recommends docker-registry >>"$aptlog" 2>&1; then
-        tail -n 30 "$aptlog" >&2
-        rm -f "$aptlog"
-        die "apt-get install docker-registry failed"
-    fi
-    rm -f "$aptlog"
+    apt_install --no-install-recommends docker-registry
     command -v "$BINARY" >/dev/null || die "docker-registry installed but not on PATH?"
     local pid
     pid="$(cat /run/docker-registry.pid 2>/dev/null || true)"
@@ -67,27 +54,9 @@ ensure_package() {
 
 # --- the registry ---------------------------------------------------------------
 
-# alive PID [NAME]: true if process PID exists, is called NAME (if given) and
-# is not a zombie.
-alive() {
-    local stat
-    [ -z "${2:-}" ] || [ "$(cat "/proc/$1/comm" 2>/dev/null || true)" = "$2" ] || return 1
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [ "${stat%% *}" != Z ]
-}
-
 # recorded_pid: the pid in our pidfile, if that process is alive and is ours.
-recorded_pid() {
-    local pid
-    [ -f "$PIDFILE" ] || return 1
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    alive "$pid" "$BINARY" || return 1
-    printf '%s\n' "$pid"
-}
+recorded_pid() { pid_in "$PIDFILE" "$BINARY"; }
 
-# answers: true if a registry answers the v2 API check at $ADDR.
 answers() {
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$ADDR/v2/" 2>/dev/null)" = 200 ]
 }
@@ -157,14 +126,8 @@ start_registry() {
 
 # --- subcommands --------------------------------------------------------------
 
-lock() {
-    mkdir -p "$DIR"
-    exec 9>"$DIR/lock"
-    flock 9
-}
-
 cmd_up() {
-    lock
+    lock "$DIR"
     # Fast path: ours is up already; no package check needed.
     if recorded_pid >/dev/null && answers; then
         return 0
@@ -176,7 +139,7 @@ cmd_up() {
 
 cmd_down() {
     [ -d "$DIR" ] || { say "nothing to stop: $DIR does not exist"; return 0; }
-    lock
+    lock "$DIR"
     local pid
     if ! pid="$(recorded_pid)"; then
         if [ -f "$PIDFILE" ]; then

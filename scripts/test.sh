@@ -41,6 +41,7 @@ command -v cargo >/dev/null || {
 
 registry=scripts/registry.sh
 cleanup=()
+# shellcheck disable=SC2317 # invoked from the EXIT trap
 on_exit() {
     local step
     for step in "${cleanup[@]}"; do bash "$step" down || true; done
