@@ -198,7 +198,15 @@ cmd_down() {
     stop_containerd
     kill_leftover_shims
     unmount_leftovers
+    forget_sandboxes
     say "stopped"
+}
+
+# With no containers left, the network store only holds sandboxes of removed
+# containers, which dockerd would otherwise clean one by one at its next start
+# (minutes, after a day of tests). It keeps no networks of ours.
+forget_sandboxes() {
+    rm -rf "$DIR/data/network"
 }
 
 # Container processes live under containerd-shim processes that outlive
