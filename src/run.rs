@@ -230,7 +230,7 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
         .await
         .map_err(Client::error)
     {
-        Ok(response) => Ok(response.id),
+        Ok(response) => Ok(created(response)),
         Err(error) if ApiError::status_of(&error) == Some(404) => {
             if config.pull == PullPolicy::Never {
                 return Err(error.context(format!(
@@ -246,10 +246,19 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
                 .create_container(Some(options), body)
                 .await
                 .map_err(Client::error)?;
-            Ok(response.id)
+            Ok(created(response))
         }
         Err(error) => Err(error),
     }
+}
+
+/// The new container's id, after passing on the engine's warnings about it
+/// (e.g. that networking will not work), as the docker CLI does.
+fn created(response: bollard::models::ContainerCreateResponse) -> String {
+    for warning in response.warnings.iter().filter(|w| !w.is_empty()) {
+        eprintln!("WARNING: {warning}");
+    }
+    response.id
 }
 
 fn create_body(config: &RunConfig, size: Option<Size>) -> ContainerCreateBody {
