@@ -54,19 +54,18 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     };
     info!(%id, "container created");
     let prepared = tokio::select! {
-        prepared = prepare(client, &id, &config) => prepared,
-        signal = engine::interrupted() => Err(anyhow::anyhow!("interrupted")
-            .context(Coded(exit_code::for_signal(signal)))),
+        prepared = prepare(client, &id, &config) => prepared.map_err(SetUpStop::Failed),
+        signal = engine::interrupted() => Err(SetUpStop::Signalled(signal)),
     };
     let (attached, exit_status) = match prepared {
         Ok(prepared) => prepared,
-        Err(error) => {
+        Err(stop) => {
             if config.remove {
                 remove(client, &id).await;
             }
-            return match exit_code::of_error(&error, 0) {
-                code if code > 128 => Ok(Outcome::Failed(code)),
-                _ => Err(error),
+            return match stop {
+                SetUpStop::Failed(error) => Err(error),
+                SetUpStop::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
             };
         }
     };
@@ -118,6 +117,12 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         return Ok(Outcome::Failed(code));
     }
     finish(client, &id, exit_status).await
+}
+
+/// Why setting up a session stopped before it began.
+enum SetUpStop {
+    Failed(anyhow::Error),
+    Signalled(i32),
 }
 
 /// Attaches to the created container and registers the wait for its exit,
