@@ -10,7 +10,7 @@ use bollard::models::ContainerStateStatusEnum;
 
 use crate::config::{LocalTerminal, NotATerminal, StreamMode};
 use crate::docker::{query_escape, Client};
-use crate::engine::{self, Controls, End, Hooks, Settings};
+use crate::engine::{self, Controls, End, Hooks};
 use crate::exit_code::{self, Coded, Outcome};
 use crate::{exec, run};
 
@@ -77,12 +77,7 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
             false => Ok(()),
         }
     };
-    let settings = Settings {
-        tty: mode.tty,
-        stdin: mode.stdin,
-        raw: mode.raw,
-        podman: client.is_podman(),
-    };
+    let settings = mode.settings(client.is_podman());
     let controls = Controls {
         detach_keys: config.detach_keys.1,
     };

@@ -36,6 +36,18 @@ pub struct StreamMode {
     pub raw: bool,
 }
 
+impl StreamMode {
+    /// The engine's session settings for this mode.
+    pub fn settings(self, podman: bool) -> crate::engine::Settings {
+        crate::engine::Settings {
+            tty: self.tty,
+            stdin: self.stdin,
+            raw: self.raw,
+            podman,
+        }
+    }
+}
+
 /// `-t` with `-i` was asked for, but stdin cannot be put in raw mode.
 #[derive(Debug, PartialEq, Eq)]
 pub struct NotATerminal;

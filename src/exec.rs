@@ -14,7 +14,7 @@ use tracing::{debug, info};
 
 use crate::config::{Process, StreamMode};
 use crate::docker::Client;
-use crate::engine::{self, Controls, End, Hooks, Settings, Size};
+use crate::engine::{self, Controls, End, Hooks, Size};
 use crate::exit_code::{self, Outcome};
 
 /// Everything `exec` needs, resolved from the command line.
@@ -72,12 +72,7 @@ pub async fn start_attached(
         .hijack(&format!("/exec/{id}/start"), Some(start))
         .await
         .context("starting the command")?;
-    let settings = Settings {
-        tty: mode.tty,
-        stdin: mode.stdin,
-        raw: mode.raw,
-        podman: client.is_podman(),
-    };
+    let settings = mode.settings(client.is_podman());
     // The engine has no API to signal an exec process: a signal ends dpty.
     let hooks = Hooks {
         resize: Some(resize_fn(client, id)),

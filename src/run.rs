@@ -19,7 +19,7 @@ use tracing::{debug, info};
 use crate::cli::PullPolicy;
 use crate::config::{Process, StreamMode};
 use crate::docker::{read_json, ApiError, Client, Hijacked};
-use crate::engine::{self, Controls, End, Hooks, Settings, Size};
+use crate::engine::{self, Controls, End, Hooks, Size};
 use crate::exit_code::{self, Coded, Outcome};
 use crate::pull;
 
@@ -71,12 +71,7 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     };
     let mode = config.mode;
     let start = start(client, &id);
-    let settings = Settings {
-        tty: mode.tty,
-        stdin: mode.stdin,
-        raw: mode.raw,
-        podman: client.is_podman(),
-    };
+    let settings = mode.settings(client.is_podman());
     let controls = Controls {
         detach_keys: config.detach_keys.1.clone(),
     };

@@ -4,43 +4,16 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 
-use support::{code, describe, escape, run_bin, run_command, sleeper, Pty, TIMEOUT};
+use support::{
+    code, describe, escape, first_word, local_md5, random_bytes, run_bin, sleeper, Pty, TIMEOUT,
+};
 
 const LONG: Duration = Duration::from_secs(60);
 
-/// 20 MiB from a xorshift generator: every byte value, no structure a stream could rely on.
-fn random_bytes() -> Vec<u8> {
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut data = Vec::with_capacity(20 << 20);
-    while data.len() < 20 << 20 {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        data.extend_from_slice(&state.to_le_bytes());
-    }
-    data
-}
-
-/// The first word `md5sum` prints for `data`, computed by the local `md5sum`.
-fn local_md5(data: &[u8]) -> String {
-    let out = run_command(Command::new("md5sum"), Some(data), LONG);
-    support::assert_success("the local md5sum", &out);
-    first_word(&out.stdout)
-}
-
-fn first_word(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 fn assert_md5_through(args: &[&str]) {
-    let data = random_bytes();
+    let data = random_bytes(0, 20 << 20);
     let out = run_bin(args, Some(&data), LONG);
     assert_eq!(code(&out), 0, "{}", describe(&out));
     assert_eq!(

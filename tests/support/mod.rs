@@ -540,3 +540,37 @@ fn size(rows: u16, cols: u16) -> PtySize {
         pixel_height: 0,
     }
 }
+
+/// `len` bytes from a xorshift generator seeded by `seed`: every stream
+/// different, every byte value present.
+#[allow(dead_code)]
+pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    let mut data = Vec::with_capacity(len + 8);
+    while data.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    data.truncate(len);
+    data
+}
+
+/// The first word `md5sum` prints for `data`, computed by the local `md5sum`.
+#[allow(dead_code)]
+pub fn local_md5(data: &[u8]) -> String {
+    let out = run_command(Command::new("md5sum"), Some(data), Duration::from_secs(120));
+    assert_success("the local md5sum", &out);
+    first_word(&out.stdout)
+}
+
+/// The first whitespace-separated word of some output.
+#[allow(dead_code)]
+pub fn first_word(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
