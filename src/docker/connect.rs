@@ -150,6 +150,17 @@ pub enum Connection {
     Tls(Box<TlsStream<TcpStream>>),
 }
 
+impl crate::engine::RawSocket for Connection {
+    fn raw_socket(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        match self {
+            Connection::Unix(s) => Some(s.as_raw_fd()),
+            Connection::Tcp(s) => Some(s.as_raw_fd()),
+            Connection::Tls(_) => None,
+        }
+    }
+}
+
 impl AsyncRead for Connection {
     fn poll_read(
         self: Pin<&mut Self>,

@@ -11,6 +11,7 @@ mod demux;
 mod foreground;
 mod keys;
 mod resize;
+mod splice;
 mod stdio;
 mod terminal;
 
@@ -30,6 +31,7 @@ use demux::{Demuxer, Piece};
 use foreground::Gated;
 use keys::Detector;
 use resize::Resizer;
+use splice::Splice;
 use stdio::StdStream;
 use terminal::RawMode;
 
@@ -37,6 +39,12 @@ pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use resize::ResizeFn;
 pub use stdio::is_terminal;
 pub use terminal::{local_size, Size};
+
+/// A connection that may expose its socket, so piped stdin can be spliced
+/// into it; `None` where bytes must go through the stream (TLS).
+pub trait RawSocket {
+    fn raw_socket(&self) -> Option<std::os::fd::RawFd>;
+}
 
 /// Sends a signal to the container (the signal proxy).
 pub type SignalFn = Arc<dyn Fn(i32) -> BoxFuture<'static, ()> + Send + Sync>;
@@ -110,7 +118,7 @@ pub async fn attach<S, F>(
     start: F,
 ) -> anyhow::Result<End>
 where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+    S: AsyncRead + AsyncWrite + RawSocket + Send + 'static,
     F: Future<Output = anyhow::Result<()>>,
 {
     info!(?settings, "session starting");
@@ -118,13 +126,21 @@ where
     let stderr = StdStream::stderr().context("opening stderr")?;
     // A background job waits for the foreground before touching the terminal.
     let background = settings.stdin && foreground::in_background();
-    let stdin = match settings.stdin {
-        true => {
-            let stdin = StdStream::stdin().context("opening stdin")?;
-            Some(Gated::new(stdin, background, settings.raw))
-        }
+    let mut stdin = match settings.stdin {
+        true => Some(StdStream::stdin().context("opening stdin")?),
         false => None,
     };
+    // Piped stdin without a TTY (so no detach keys) goes by splice when it can.
+    let mut splice = None;
+    if let (false, Some(socket)) = (settings.tty, conn.raw_socket()) {
+        if let Some(piped) = stdin.take() {
+            match Splice::new(piped, socket) {
+                Ok(spliced) => splice = Some(spliced),
+                Err(piped) => stdin = Some(piped),
+            }
+        }
+    }
+    let stdin = stdin.map(|stdin| Gated::new(stdin, background, settings.raw));
     let mut handled = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
     if settings.tty {
         handled.push(SIGWINCH);
@@ -148,6 +164,7 @@ where
         conn_write,
         buffered,
         stdin,
+        splice,
         stdout,
         stderr,
     };
@@ -198,6 +215,8 @@ pub struct Streams<R, W, I, O, E> {
     /// Bytes that arrived with the engine's response, before the stream.
     pub buffered: Bytes,
     pub stdin: Option<I>,
+    /// Piped stdin spliced into the connection's socket, instead of `stdin`.
+    pub splice: Option<Splice>,
     pub stdout: O,
     pub stderr: E,
 }
@@ -224,12 +243,18 @@ where
         conn_write,
         buffered,
         stdin,
+        splice,
         stdout,
         stderr,
     } = streams;
-    let mut input_open = stdin.is_some();
+    let mut input_open = stdin.is_some() || splice.is_some();
     let output = pump_output(conn_read, buffered, demux, stdout, stderr);
-    let input = pump_input(stdin, conn_write, detector);
+    let input = async {
+        match splice {
+            Some(splice) => splice.run(conn_write).await,
+            None => pump_input(stdin, conn_write, detector).await,
+        }
+    };
     tokio::pin!(output, input);
     let mut interrupts = 0;
 
@@ -514,6 +539,7 @@ mod tests {
             conn_write,
             buffered: Bytes::copy_from_slice(buffered),
             stdin,
+            splice: None,
             stdout: &mut stdout,
             stderr: &mut stderr,
         };
@@ -575,6 +601,7 @@ mod tests {
             conn_write,
             buffered: Bytes::new(),
             stdin: Some(&b"ls\x10x\x10\x11after"[..]),
+            splice: None,
             stdout: &mut stdout,
             stderr: &mut stderr,
         };

@@ -24,6 +24,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 #[derive(Debug)]
 pub struct StdStream {
     kind: Kind,
+    /// The descriptor is a pipe (or FIFO).
+    pipe: bool,
 }
 
 #[derive(Debug)]
@@ -58,9 +60,11 @@ impl StdStream {
         let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
         let file_type = fstat_type(borrowed)?;
         let pollable = file_type == libc::S_IFIFO || file_type == libc::S_IFSOCK || is_terminal(fd);
+        let pipe = file_type == libc::S_IFIFO;
         if !pollable {
             return Ok(Self {
                 kind: Kind::Direct(fd),
+                pipe,
             });
         }
         if file_type != libc::S_IFSOCK {
@@ -70,6 +74,7 @@ impl StdStream {
                 if let Ok(async_fd) = unsafe { AsyncFd::register(file) } {
                     return Ok(Self {
                         kind: Kind::Private(async_fd),
+                        pipe,
                     });
                 }
             }
@@ -79,13 +84,24 @@ impl StdStream {
         match unsafe { AsyncFd::register(fd) } {
             Ok(fd) => Ok(Self {
                 kind: Kind::Shared { fd, _flags: guard },
+                pipe,
             }),
             Err(_) => {
                 drop(guard);
                 Ok(Self {
                     kind: Kind::Direct(fd),
+                    pipe,
                 })
             }
+        }
+    }
+
+    /// Our own non-blocking descriptor of a pipe, which splice(2) can move
+    /// data out of without a copy through user space.
+    pub fn splice_source(&self) -> Option<&AsyncFd<File>> {
+        match &self.kind {
+            Kind::Private(fd) if self.pipe => Some(fd),
+            _ => None,
         }
     }
 }
