@@ -148,7 +148,8 @@ where
     let signals =
         signal_hook_tokio::Signals::new(&handled).context("installing signal handlers")?;
     let signals_handle = signals.handle();
-    // Declared after the streams it affects, so it drops (restores) first.
+    // Held until this function returns; its drop restores the terminal on
+    // every way out, after the session's streams are done.
     let _raw = match settings.raw && !background {
         true => Some(RawMode::enable().context("putting the terminal in raw mode")?),
         false => None,
