@@ -32,7 +32,8 @@ Exit status:
     override_usage = "dpty [OPTIONS] <COMMAND>\n       dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]\n       \
                       dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER",
     propagate_version = true,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    arg_required_else_help = true
 )]
 pub struct Cli {
     /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default
@@ -251,8 +252,7 @@ pub struct RunArgs {
         value_name = "IMAGE",
         required = true,
         num_args = 1..,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
+        trailing_var_arg = true
     )]
     pub image_and_command: Vec<String>,
 }
@@ -278,11 +278,10 @@ pub struct ExecArgs {
 
     /// The container, then the command and its arguments
     #[arg(
-        value_name = "CONTAINER",
+        value_names = ["CONTAINER", "COMMAND"],
         required = true,
         num_args = 2..,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
+        trailing_var_arg = true
     )]
     pub container_and_command: Vec<String>,
 }
@@ -355,6 +354,12 @@ mod tests {
         assert_eq!(args.image_and_command, ["busybox", "ls", "-l", "-it"]);
         let args = run(&["run", "busybox", "-x"]);
         assert_eq!(args.image_and_command, ["busybox", "-x"]);
+    }
+
+    #[test]
+    fn unknown_flags_before_the_image_are_errors() {
+        assert!(parse(&["run", "--bogus", "busybox"]).is_err());
+        assert!(parse(&["exec", "--bogus", "c", "true"]).is_err());
     }
 
     #[test]

@@ -119,8 +119,9 @@ fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyho
     anyhow::Error::new(error).context(exit_code::Coded(exit_code::GENERAL))
 }
 
-/// Help and version go to stdout with status 0; a usage error is reported in
-/// one line plus a pointer to --help, with the docker CLI's status 125.
+/// Help and version (and help for a bare `dpty`, as with docker) go to stdout
+/// with status 0; a usage error is reported in one line plus a pointer to
+/// --help, with the docker CLI's status 125.
 fn usage_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match error.kind() {
@@ -128,11 +129,22 @@ fn usage_error(error: clap::Error) -> ExitCode {
             let _ = error.print();
             ExitCode::SUCCESS
         }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            print!("{}", error.render());
+            ExitCode::SUCCESS
+        }
         _ => {
+            // clap's message is its first paragraph, e.g. "the following
+            // required arguments were not provided: <IMAGE>...".
             let text = error.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("dpty: {first}\nSee 'dpty --help'.");
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let message = message.join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            eprintln!("dpty: {message}\nSee 'dpty --help'.");
             ExitCode::from(exit_code::ENGINE_REFUSED)
         }
     }
