@@ -121,7 +121,7 @@ fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyho
 
 /// Help and version (and help for a bare `dpty`, as with docker) go to stdout
 /// with status 0; a usage error is reported in one line plus a pointer to
-/// --help, with the docker CLI's status 125.
+/// --help, with the docker CLI's status for it.
 fn usage_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match error.kind() {
@@ -145,7 +145,15 @@ fn usage_error(error: clap::Error) -> ExitCode {
             let message = message.join(" ");
             let message = message.strip_prefix("error: ").unwrap_or(&message);
             eprintln!("dpty: {message}\nSee 'dpty --help'.");
-            ExitCode::from(exit_code::ENGINE_REFUSED)
+            // As the docker CLI: missing arguments 1, bad flags or values 125.
+            let code = match error.kind() {
+                ErrorKind::MissingRequiredArgument
+                | ErrorKind::TooFewValues
+                | ErrorKind::WrongNumberOfValues
+                | ErrorKind::MissingSubcommand => exit_code::GENERAL,
+                _ => exit_code::ENGINE_REFUSED,
+            };
+            ExitCode::from(code)
         }
     }
 }

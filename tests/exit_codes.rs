@@ -100,3 +100,21 @@ fn tty_with_stdin_not_a_terminal_is_refused_before_creating_anything() {
         "a container was created although the run was refused"
     );
 }
+
+#[test]
+fn usage_errors_exit_like_docker_missing_arguments_1_bad_flags_125() {
+    for (args, want) in [
+        (&["run"][..], 1),
+        (&["exec", "some-container"][..], 1),
+        (&["attach"][..], 1),
+        (&["run", "--bogus-flag", "busybox"][..], 125),
+        (&["exec", "--bogus-flag", "c", "true"][..], 125),
+    ] {
+        let out = run_bin(args, None, TIMEOUT);
+        assert_eq!(code(&out), want, "{args:?}: {}", describe(&out));
+        assert!(!stderr(&out).is_empty(), "{args:?} printed no error");
+    }
+    // An unknown flag is named, not taken for the image.
+    let out = run_bin(&["run", "--bogus-flag", "busybox"], None, TIMEOUT);
+    assert!(stderr(&out).contains("--bogus-flag"), "{}", describe(&out));
+}
