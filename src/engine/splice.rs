@@ -12,6 +12,7 @@ use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::debug;
 
@@ -42,8 +43,10 @@ impl Splice {
         }
         // SAFETY: dup is a fresh descriptor that nothing else owns.
         let owned = unsafe { OwnedFd::from_raw_fd(dup) };
+        // Registered for what it is waited on for: write readiness. Output
+        // readiness belongs to the connection's own registration.
         // SAFETY: the AsyncFd owns the descriptor for as long as it is registered.
-        match unsafe { AsyncFd::register(owned) } {
+        match unsafe { AsyncFd::register_with_interest(owned, Interest::WRITABLE) } {
             Ok(socket) => Ok(Splice { stdin, socket }),
             Err(_) => Err(stdin),
         }
