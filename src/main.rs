@@ -11,6 +11,7 @@ mod engine;
 mod exec;
 mod exit_code;
 mod logging;
+mod opts;
 mod pull;
 mod run;
 
