@@ -1,1 +1,1273 @@
-//! (to be written)
+//! The number syntaxes `docker run`'s options share: sizes (`-m 1.5g`),
+//! CPU counts (`--cpus 1.5`), durations (`--health-interval 1m30s`) and
+//! plain integers, each accepting exactly what the docker CLI accepts and
+//! refusing with its words. docker takes these from Go's libraries
+//! (go-units, `math/big`, `time`, `strconv`), so their corners are Go's:
+//! `1_000` and `0x1p4` are sizes, `3/2` is a CPU count, `1e400` CPUs wrap to
+//! 0. Matching them keeps a command line that works with docker working
+//! here, and one that fails failing the same way.
+//!
+//! It also holds the one-line message shape docker uses for a refused
+//! option value, which the other option families share.
+
+/// docker's message for a refused option value: `invalid argument "VALUE"
+/// for "FLAG" flag: REASON`, with the value quoted as Go quotes it.
+pub fn invalid_argument(flag: &str, value: &str, reason: &str) -> String {
+    format!(
+        "invalid argument {} for \"{flag}\" flag: {reason}",
+        go_quote(value)
+    )
+}
+
+/// `text` in double quotes, escaped as Go's `strconv.Quote` escapes it, so
+/// messages that quote a value print it as docker prints it.
+pub fn go_quote(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\u{7}' => quoted.push_str("\\a"),
+            '\u{8}' => quoted.push_str("\\b"),
+            '\u{c}' => quoted.push_str("\\f"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            '\u{b}' => quoted.push_str("\\v"),
+            c if c < ' ' || c == '\u{7f}' => quoted.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_printable(c) => quoted.push(c),
+            c if (c as u32) < 0x10000 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c => quoted.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Close to Go's `unicode.IsPrint`: graphic characters and the ASCII space.
+fn is_printable(c: char) -> bool {
+    let invisible = matches!(c as u32,
+        0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
+        | 0xe000..=0xf8ff | 0xf0000..=0x10ffff);
+    !c.is_control() && !invisible && (c == ' ' || !c.is_whitespace())
+}
+
+/// Why Go's `strconv` refused a number. docker often passes the text of
+/// Go's error on, so it is rebuilt here with [`NumError::describe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumError {
+    Syntax,
+    Range,
+}
+
+impl NumError {
+    pub fn reason(self) -> &'static str {
+        match self {
+            NumError::Syntax => "invalid syntax",
+            NumError::Range => "value out of range",
+        }
+    }
+
+    /// Go's text for this error from `strconv.{function}` on `input`, e.g.
+    /// `strconv.ParseUint: parsing "abc": invalid syntax`.
+    pub fn describe(self, function: &str, input: &str) -> String {
+        format!(
+            "strconv.{function}: parsing {}: {}",
+            go_quote(input),
+            self.reason()
+        )
+    }
+}
+
+/// Go's `strconv.ParseUint(text, base, bits)` for an explicit base: digits
+/// only, no sign, no prefix, no underscores. Like Go, it reads left to right,
+/// so an overflow is reported before a bad character that follows it.
+pub fn parse_uint(text: &str, base: u32, bits: u32) -> Result<u64, NumError> {
+    if text.is_empty() {
+        return Err(NumError::Syntax);
+    }
+    let max = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let mut value: u64 = 0;
+    for c in text.chars() {
+        let digit = c.to_digit(base).ok_or(NumError::Syntax)?;
+        value = value
+            .checked_mul(u64::from(base))
+            .and_then(|v| v.checked_add(u64::from(digit)))
+            .filter(|&v| v <= max)
+            .ok_or(NumError::Range)?;
+    }
+    Ok(value)
+}
+
+/// Go's `strconv.Atoi`: an optional sign and decimal digits, in an `i64`.
+pub fn parse_int(text: &str) -> Result<i64, NumError> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let magnitude = parse_uint(digits, 10, 64)?;
+    if negative {
+        0i64.checked_sub_unsigned(magnitude).ok_or(NumError::Range)
+    } else {
+        i64::try_from(magnitude).map_err(|_| NumError::Range)
+    }
+}
+
+/// A size in bytes with binary units, as go-units' `RAMInBytes` reads it:
+/// `512`, `64m`, `1.5g`, `1KiB`, `2 GB`; the unit is b, k, m, g, t or p, in
+/// any case, optionally followed by `b` or `ib`. The number is a Go float,
+/// and the product is truncated toward zero. Used for `-m`, `--shm-size`,
+/// `--memory-reservation`, `--kernel-memory`, tmpfs sizes and device rates.
+pub fn ram_in_bytes(value: &str) -> Result<i64, String> {
+    let invalid_size = || format!("invalid size: '{value}'");
+    // The number ends at the last digit, point or space; a single space
+    // may separate it from the unit.
+    let end = value
+        .rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .ok_or_else(invalid_size)?;
+    let (number, suffix) = if value.as_bytes()[end] == b' ' {
+        (&value[..end], &value[end + 1..])
+    } else {
+        (&value[..=end], &value[end + 1..])
+    };
+    let mut size = parse_float(number).map_err(|e| e.describe("ParseFloat", number))?;
+    if size < 0.0 {
+        return Err(invalid_size());
+    }
+    if suffix.is_empty() {
+        return Ok(go_float_to_int(size));
+    }
+    let invalid_suffix = |suffix: &str| format!("invalid suffix: '{suffix}'");
+    if suffix.len() > 3 {
+        return Err(invalid_suffix(suffix));
+    }
+    let lower = suffix.to_lowercase();
+    let unit = lower.as_bytes();
+    if unit[0] == b'b' {
+        return match unit.len() {
+            1 => Ok(go_float_to_int(size)),
+            _ => Err(invalid_suffix(&lower)),
+        };
+    }
+    let shift = match unit[0] {
+        b'k' => 10,
+        b'm' => 20,
+        b'g' => 30,
+        b't' => 40,
+        b'p' => 50,
+        _ => return Err(invalid_suffix(&lower)),
+    };
+    size *= (1u64 << shift) as f64;
+    match unit.len() {
+        2 if unit[1] != b'b' => Err(invalid_suffix(&lower)),
+        3 if &unit[1..] != b"ib" => Err(invalid_suffix(&lower)),
+        _ => Ok(go_float_to_int(size)),
+    }
+}
+
+/// `--memory-swap`: `-1` (unlimited) or a size as [`ram_in_bytes`] reads it.
+pub fn mem_swap(value: &str) -> Result<i64, String> {
+    if value == "-1" {
+        return Ok(-1);
+    }
+    ram_in_bytes(value)
+}
+
+/// Go's `int64(f)` on amd64, where the docker CLI runs: truncation toward
+/// zero, and the "integer indefinite" value (the minimum) for NaN and for
+/// anything out of range. docker sends that minimum to the engine as is.
+fn go_float_to_int(value: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if value.is_nan() || !(-LIMIT..LIMIT).contains(&value) {
+        i64::MIN
+    } else {
+        value as i64
+    }
+}
+
+/// Go's `strconv.ParseFloat(text, 64)`: decimal and hexadecimal (`0x1.8p3`)
+/// forms, `_` between digits, `inf`/`infinity`/`nan`, and a range error for
+/// a finite number too large for an f64.
+fn parse_float(text: &str) -> Result<f64, NumError> {
+    if let Some(value) = special_float(text) {
+        return Ok(value);
+    }
+    let form = scan_float(text).ok_or(NumError::Syntax)?;
+    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    let value = if form.hex {
+        hex_float(&digits).ok_or(NumError::Syntax)?
+    } else {
+        digits.parse::<f64>().map_err(|_| NumError::Syntax)?
+    };
+    if value.is_infinite() {
+        return Err(NumError::Range);
+    }
+    Ok(value)
+}
+
+/// `inf`, `infinity` (signed or not) and `nan`, in any case, as the whole text.
+fn special_float(text: &str) -> Option<f64> {
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1.0, &text[1..]),
+        Some(b'-') => (-1.0, &text[1..]),
+        _ => (1.0, text),
+    };
+    if rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("infinity") {
+        return Some(sign * f64::INFINITY);
+    }
+    (rest.len() == text.len() && text.eq_ignore_ascii_case("nan")).then_some(f64::NAN)
+}
+
+struct FloatForm {
+    hex: bool,
+}
+
+/// Checks `text` against Go's float grammar: sign, digits with at most one
+/// point, an exponent (`e` for decimal, mandatory `p` for hex), and
+/// underscores only between digits (or after a base prefix).
+fn scan_float(text: &str) -> Option<FloatForm> {
+    let s = text.as_bytes();
+    let mut i = 0;
+    if matches!(s.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let hex = i + 2 < s.len() && s[i] == b'0' && s[i + 1].eq_ignore_ascii_case(&b'x');
+    if hex {
+        i += 2;
+    }
+    let mut seen_point = false;
+    let mut seen_digits = false;
+    let mut underscores = false;
+    while let Some(&c) = s.get(i) {
+        match c {
+            b'_' => underscores = true,
+            b'.' if !seen_point => seen_point = true,
+            b'0'..=b'9' => seen_digits = true,
+            c if hex && c.is_ascii_hexdigit() => seen_digits = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !seen_digits {
+        return None;
+    }
+    let exponent = if hex { b'p' } else { b'e' };
+    if s.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&exponent)) {
+        i += 1;
+        if matches!(s.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !s.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        while let Some(&c) = s.get(i) {
+            match c {
+                b'0'..=b'9' => {}
+                b'_' => underscores = true,
+                _ => break,
+            }
+            i += 1;
+        }
+    } else if hex {
+        return None;
+    }
+    if i != s.len() || (underscores && !underscores_ok(text)) {
+        return None;
+    }
+    Some(FloatForm { hex })
+}
+
+/// Go's rule for `_` in a number: only between digits, or between a base
+/// prefix and a digit.
+fn underscores_ok(text: &str) -> bool {
+    let mut s = text.as_bytes();
+    if matches!(s.first(), Some(b'+' | b'-')) {
+        s = &s[1..];
+    }
+    // What came last: ^ start, 0 digit or prefix, _ underscore, ! other.
+    let mut last = b'^';
+    let mut hex = false;
+    if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        hex = s[1].eq_ignore_ascii_case(&b'x');
+        last = b'0';
+        s = &s[2..];
+    }
+    for &c in s {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            last = b'0';
+        } else if c == b'_' {
+            if last != b'0' {
+                return false;
+            }
+            last = b'_';
+        } else {
+            if last == b'_' {
+                return false;
+            }
+            last = b'!';
+        }
+    }
+    last != b'_'
+}
+
+/// The value of a hexadecimal float already checked by [`scan_float`] (and
+/// without underscores), rounded to nearest-even as Go rounds it.
+fn hex_float(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let body = &rest[2..];
+    let p = body.find(['p', 'P'])?;
+    let (mantissa, exponent) = (&body[..p], &body[p + 1..]);
+    // Exponents beyond this saturate to zero or infinity anyway.
+    let exponent: i64 = exponent
+        .parse::<i64>()
+        .unwrap_or(if exponent.starts_with('-') {
+            -100_000
+        } else {
+            100_000
+        });
+    let exponent = exponent.clamp(-100_000, 100_000);
+    // Up to 16 significant hex digits in `bits`; any nonzero digit after
+    // them only matters for rounding.
+    let mut bits: u64 = 0;
+    let mut scale: i64 = 0;
+    let mut sticky = false;
+    let mut significant = 0;
+    let mut after_point = false;
+    for c in mantissa.chars() {
+        if c == '.' {
+            after_point = true;
+            continue;
+        }
+        let digit = u64::from(c.to_digit(16)?);
+        if significant < 16 {
+            if bits != 0 || digit != 0 {
+                bits = bits << 4 | digit;
+                significant += 1;
+            }
+            if after_point {
+                scale -= 4;
+            }
+        } else {
+            sticky |= digit != 0;
+            if !after_point {
+                scale += 4;
+            }
+        }
+    }
+    let magnitude = if bits == 0 {
+        0.0
+    } else {
+        round_binary(bits, sticky, scale + exponent)
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// `bits × 2^exponent` (with `sticky` standing for lost nonzero bits below
+/// `bits`) as the nearest f64, ties to even, subnormals included.
+fn round_binary(bits: u64, sticky: bool, exponent: i64) -> f64 {
+    let width = 64 - i64::from(bits.leading_zeros());
+    let top = exponent + width - 1;
+    if top > 1023 {
+        return f64::INFINITY;
+    }
+    // The exponent of the last bit an f64 can keep for this value.
+    let lsb = (top - 52).max(-1074);
+    let drop = lsb - exponent;
+    let (kept, lsb) = if drop <= 0 {
+        (bits, exponent)
+    } else if drop >= 64 {
+        // Everything is below the last representable bit: 0 or the
+        // smallest subnormal, by the usual rounding.
+        let above_half = drop == 64 && (bits > 1 << 63 || (bits == 1 << 63 && sticky));
+        return if above_half { pow2(lsb) } else { 0.0 };
+    } else {
+        let kept = bits >> drop;
+        let rest = bits & ((1u64 << drop) - 1);
+        let half = 1u64 << (drop - 1);
+        let round_up = rest > half || (rest == half && (sticky || kept & 1 == 1));
+        (kept + u64::from(round_up), lsb)
+    };
+    // A carry to 2^53 is still exact, and overflows to infinity by itself.
+    kept as f64 * pow2(lsb)
+}
+
+/// 2^exponent exactly, for exponents an f64 can hold.
+fn pow2(exponent: i64) -> f64 {
+    if exponent < -1022 {
+        f64::from_bits(1u64 << (exponent + 1074).clamp(0, 51))
+    } else {
+        f64::from_bits(((exponent.min(1023) + 1023) as u64) << 52)
+    }
+}
+
+/// `--cpus` in billionths of a CPU, read as Go's `big.Rat` reads a number:
+/// `1.5`, `.5`, `1e-3`, `3/2`, `0x1p-1`, `1_000`. It must come to a whole
+/// number of billionths; like docker, a result beyond 64 bits keeps only
+/// its low 64 bits.
+pub fn nano_cpus(value: &str) -> Result<i64, String> {
+    let number = Rational::parse(value)
+        .ok_or_else(|| format!("failed to parse {value} as a rational number"))?;
+    number
+        .billionths()
+        .ok_or_else(|| "value is too precise".to_string())
+}
+
+/// A rational number in one of the two shapes `big.Rat` reads.
+enum Rational {
+    /// `±mantissa × 2^twos × 5^fives`, from the decimal/float form.
+    Float {
+        negative: bool,
+        mantissa: Natural,
+        twos: i64,
+        fives: i64,
+    },
+    /// `±numerator / denominator`, from the `a/b` form.
+    Fraction {
+        negative: bool,
+        numerator: Natural,
+        denominator: Natural,
+    },
+}
+
+impl Rational {
+    fn parse(text: &str) -> Option<Rational> {
+        if let Some((top, bottom)) = text.split_once('/') {
+            let (negative, top) = match top.as_bytes().first()? {
+                b'-' => (true, &top[1..]),
+                b'+' => (false, &top[1..]),
+                _ => (false, top),
+            };
+            let top = top.as_bytes();
+            let mut at = 0;
+            let (numerator, _, _) = scan_natural(top, &mut at, false)?;
+            if at != top.len() {
+                return None;
+            }
+            let bottom = bottom.as_bytes();
+            let mut at = 0;
+            let (denominator, _, _) = scan_natural(bottom, &mut at, false)?;
+            if at != bottom.len() || denominator.is_zero() {
+                return None;
+            }
+            return Some(Rational::Fraction {
+                negative,
+                numerator,
+                denominator,
+            });
+        }
+        let s = text.as_bytes();
+        let mut at = 0;
+        let negative = match s.first()? {
+            b'-' => {
+                at = 1;
+                true
+            }
+            b'+' => {
+                at = 1;
+                false
+            }
+            _ => false,
+        };
+        let (mantissa, base, count) = scan_natural(s, &mut at, true)?;
+        let (exponent, exponent_base) = scan_exponent(s, &mut at)?;
+        if at != s.len() {
+            return None;
+        }
+        if mantissa.is_zero() {
+            return Some(Rational::Float {
+                negative: false,
+                mantissa,
+                twos: 0,
+                fives: 0,
+            });
+        }
+        // A point moves the value by base^-digits after it; the exponent
+        // by 10^exp or 2^exp. Both are powers of 2 and 5.
+        let (mut twos, mut fives) = (0i64, 0i64);
+        if count < 0 {
+            match base {
+                10 => (twos, fives) = (count, count),
+                2 => twos = count,
+                8 => twos = count * 3,
+                _ => twos = count * 4,
+            }
+        }
+        if exponent_base == 10 {
+            fives = fives.saturating_add(exponent);
+        }
+        twos = twos.saturating_add(exponent);
+        // big.Rat's own limits on the scale of a number.
+        if fives.unsigned_abs() > 1_000_000 || twos.unsigned_abs() > 10_000_000 {
+            return None;
+        }
+        Some(Rational::Float {
+            negative,
+            mantissa,
+            twos,
+            fives,
+        })
+    }
+
+    /// The number times 10^9 if that is whole, in its low 64 bits.
+    fn billionths(self) -> Option<i64> {
+        let (negative, low) = match self {
+            Rational::Float {
+                negative,
+                mut mantissa,
+                twos,
+                fives,
+            } => {
+                let (twos, fives) = (twos + 9, fives + 9);
+                if twos < 0 {
+                    if mantissa.trailing_zero_bits() < twos.unsigned_abs() {
+                        return None;
+                    }
+                    mantissa.shift_right(twos.unsigned_abs());
+                }
+                for _ in 0..fives.min(0).unsigned_abs() {
+                    if mantissa.divide_small(5) != 0 {
+                        return None;
+                    }
+                }
+                let mut low = mantissa.low_u64();
+                if fives > 0 {
+                    low = low.wrapping_mul(5u64.wrapping_pow(fives as u32));
+                }
+                if twos > 0 {
+                    low = low.checked_shl(twos as u32).unwrap_or(0);
+                }
+                (negative, low)
+            }
+            Rational::Fraction {
+                negative,
+                mut numerator,
+                denominator,
+            } => {
+                numerator.multiply_add(1_000_000_000, 0);
+                let (quotient, remainder) = numerator.divide(&denominator);
+                if !remainder.is_zero() {
+                    return None;
+                }
+                (negative, quotient.low_u64())
+            }
+        };
+        let value = low as i64;
+        Some(if negative {
+            value.wrapping_neg()
+        } else {
+            value
+        })
+    }
+}
+
+/// Reads a natural number as `math/big` does for base 0: an optional
+/// `0b`/`0o`/`0x` prefix (a bare leading `0` means octal unless a fraction
+/// is allowed), digits with `_` between them, and with `fraction`, one
+/// point. Returns the digits as an integer, the base, and the digit count,
+/// negated for the digits after a point. Stops at the first character
+/// that is not part of the number.
+fn scan_natural(s: &[u8], at: &mut usize, fraction: bool) -> Option<(Natural, u32, i64)> {
+    let mut fraction = fraction;
+    let mut last = b'.';
+    let mut bad_separator = false;
+    let mut base = 10;
+    let mut octal_zero = false;
+    let mut count: i64 = 0;
+    if s.get(*at) == Some(&b'0') {
+        last = b'0';
+        count = 1;
+        *at += 1;
+        if let Some(&c) = s.get(*at) {
+            let prefix = match c {
+                b'b' | b'B' => Some(2),
+                b'o' | b'O' => Some(8),
+                b'x' | b'X' => Some(16),
+                _ => None,
+            };
+            if let Some(prefix) = prefix {
+                base = prefix;
+                count = 0;
+                *at += 1;
+            } else if !fraction {
+                base = 8;
+                octal_zero = true;
+                count = 0;
+            }
+        }
+    }
+    let mut value = Natural::default();
+    let mut point = None;
+    while let Some(&c) = s.get(*at) {
+        if c == b'.' && fraction {
+            fraction = false;
+            bad_separator |= last == b'_';
+            last = b'.';
+            point = Some(count);
+        } else if c == b'_' {
+            bad_separator |= last != b'0';
+            last = b'_';
+        } else {
+            let digit = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'z' => c - b'a' + 10,
+                b'A'..=b'Z' => c - b'A' + 10,
+                _ => u8::MAX,
+            };
+            if u32::from(digit) >= base {
+                break;
+            }
+            last = b'0';
+            count += 1;
+            value.multiply_add(base, u32::from(digit));
+        }
+        *at += 1;
+    }
+    if bad_separator || last == b'_' {
+        return None;
+    }
+    if count == 0 {
+        // A lone "0" that looked like an octal prefix is the number zero.
+        return octal_zero.then(|| (Natural::default(), 10, 1));
+    }
+    let count = match point {
+        Some(point) => point - count,
+        None => count,
+    };
+    Some((value, base, count))
+}
+
+/// Reads an optional `e`/`E` (power of 10) or `p`/`P` (power of 2)
+/// exponent with `_` allowed between its digits. Returns it and its base.
+fn scan_exponent(s: &[u8], at: &mut usize) -> Option<(i64, u32)> {
+    let base = match s.get(*at) {
+        Some(b'e' | b'E') => 10,
+        Some(b'p' | b'P') => 2,
+        _ => return Some((0, 10)),
+    };
+    *at += 1;
+    let mut digits = String::new();
+    if let Some(&sign @ (b'+' | b'-')) = s.get(*at) {
+        if sign == b'-' {
+            digits.push('-');
+        }
+        *at += 1;
+    }
+    let mut last = b'.';
+    let mut bad_separator = false;
+    let mut any = false;
+    while let Some(&c) = s.get(*at) {
+        if c.is_ascii_digit() {
+            digits.push(char::from(c));
+            last = b'0';
+            any = true;
+        } else if c == b'_' {
+            bad_separator |= last != b'0';
+            last = b'_';
+        } else {
+            break;
+        }
+        *at += 1;
+    }
+    if !any {
+        return None;
+    }
+    let exponent = digits.parse::<i64>().ok()?;
+    if bad_separator || last == b'_' {
+        return None;
+    }
+    Some((exponent, base))
+}
+
+/// A natural number of any size (little-endian 32-bit limbs), with only
+/// the arithmetic `--cpus` needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Natural(Vec<u32>);
+
+impl Natural {
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|&limb| limb == 0)
+    }
+
+    /// self = self × factor + addend
+    fn multiply_add(&mut self, factor: u32, addend: u32) {
+        let mut carry = u64::from(addend);
+        for limb in &mut self.0 {
+            let product = u64::from(*limb) * u64::from(factor) + carry;
+            *limb = product as u32;
+            carry = product >> 32;
+        }
+        if carry != 0 {
+            self.0.push(carry as u32);
+        }
+    }
+
+    /// self = self / divisor; returns the remainder.
+    fn divide_small(&mut self, divisor: u32) -> u32 {
+        let mut remainder = 0u64;
+        for limb in self.0.iter_mut().rev() {
+            let current = remainder << 32 | u64::from(*limb);
+            *limb = (current / u64::from(divisor)) as u32;
+            remainder = current % u64::from(divisor);
+        }
+        remainder as u32
+    }
+
+    fn trailing_zero_bits(&self) -> u64 {
+        let mut zeros = 0;
+        for &limb in &self.0 {
+            if limb != 0 {
+                return zeros + u64::from(limb.trailing_zeros());
+            }
+            zeros += 32;
+        }
+        zeros
+    }
+
+    fn shift_right(&mut self, bits: u64) {
+        let limbs = usize::try_from(bits / 32).unwrap_or(usize::MAX);
+        if limbs >= self.0.len() {
+            self.0.clear();
+            return;
+        }
+        self.0.drain(..limbs);
+        let bits = (bits % 32) as u32;
+        if bits > 0 {
+            for i in 0..self.0.len() {
+                let high = self.0.get(i + 1).copied().unwrap_or(0);
+                self.0[i] = self.0[i] >> bits | high << (32 - bits);
+            }
+        }
+    }
+
+    fn low_u64(&self) -> u64 {
+        let limb = |i: usize| u64::from(self.0.get(i).copied().unwrap_or(0));
+        limb(1) << 32 | limb(0)
+    }
+
+    fn bit(&self, index: usize) -> bool {
+        self.0
+            .get(index / 32)
+            .is_some_and(|limb| limb >> (index % 32) & 1 == 1)
+    }
+
+    fn bit_length(&self) -> usize {
+        for (i, &limb) in self.0.iter().enumerate().rev() {
+            if limb != 0 {
+                return i * 32 + (32 - limb.leading_zeros() as usize);
+            }
+        }
+        0
+    }
+
+    /// Quotient and remainder, by binary long division; `divisor` is not zero.
+    fn divide(&self, divisor: &Natural) -> (Natural, Natural) {
+        let mut quotient = Natural(vec![0; self.0.len()]);
+        let mut remainder = Natural::default();
+        for index in (0..self.bit_length()).rev() {
+            remainder.multiply_add(2, u32::from(self.bit(index)));
+            if !remainder.less_than(divisor) {
+                remainder.subtract(divisor);
+                quotient.0[index / 32] |= 1 << (index % 32);
+            }
+        }
+        (quotient, remainder)
+    }
+
+    fn less_than(&self, other: &Natural) -> bool {
+        let width = self.0.len().max(other.0.len());
+        for i in (0..width).rev() {
+            let (a, b) = (
+                self.0.get(i).copied().unwrap_or(0),
+                other.0.get(i).copied().unwrap_or(0),
+            );
+            if a != b {
+                return a < b;
+            }
+        }
+        false
+    }
+
+    /// self = self - other, for other <= self.
+    fn subtract(&mut self, other: &Natural) {
+        let mut borrow = 0i64;
+        for i in 0..self.0.len() {
+            let difference =
+                i64::from(self.0[i]) - i64::from(other.0.get(i).copied().unwrap_or(0)) - borrow;
+            borrow = i64::from(difference < 0);
+            self.0[i] = difference.rem_euclid(1 << 32) as u32;
+        }
+    }
+}
+
+/// A duration in nanoseconds, exactly as Go's `time.ParseDuration` reads
+/// it: `1m30s`, `500ms`, `1.5h`, `-1s`, `0`, units ns, us (µs, μs), ms, s,
+/// m, h. Used by the `--health-*` options.
+pub fn duration_nanos(value: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration {}", time_quote(value));
+    let mut s = value;
+    let mut negative = false;
+    if let Some(sign @ ('-' | '+')) = s.chars().next() {
+        negative = sign == '-';
+        s = &s[1..];
+    }
+    if s == "0" {
+        return Ok(0);
+    }
+    if s.is_empty() {
+        return Err(invalid());
+    }
+    const LIMIT: u64 = 1 << 63;
+    let mut total: u64 = 0;
+    while !s.is_empty() {
+        if !(s.starts_with('.') || s.starts_with(|c: char| c.is_ascii_digit())) {
+            return Err(invalid());
+        }
+        let whole_len = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let whole = leading_int(&s[..whole_len]).ok_or_else(invalid)?;
+        s = &s[whole_len..];
+        let (mut fraction, mut scale, mut fraction_len) = (0u64, 1f64, 0);
+        if let Some(rest) = s.strip_prefix('.') {
+            fraction_len = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            (fraction, scale) = leading_fraction(&rest[..fraction_len]);
+            s = &rest[fraction_len..];
+        }
+        if whole_len == 0 && fraction_len == 0 {
+            return Err(invalid());
+        }
+        let unit_len = s
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(s.len());
+        if unit_len == 0 {
+            return Err(format!(
+                "time: missing unit in duration {}",
+                time_quote(value)
+            ));
+        }
+        let unit = &s[..unit_len];
+        s = &s[unit_len..];
+        let nanos: u64 = match unit {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    time_quote(unit),
+                    time_quote(value)
+                ))
+            }
+        };
+        if whole > LIMIT / nanos {
+            return Err(invalid());
+        }
+        let mut part = whole * nanos;
+        if fraction > 0 {
+            // Go computes the fractional part in float64, truncating.
+            part += (fraction as f64 * (nanos as f64 / scale)) as u64;
+            if part > LIMIT {
+                return Err(invalid());
+            }
+        }
+        // Go's sum wraps at 2^64 without complaint; so does this one.
+        total = total.wrapping_add(part);
+        if total > LIMIT {
+            return Err(invalid());
+        }
+    }
+    if negative {
+        return Ok((total as i64).wrapping_neg());
+    }
+    i64::try_from(total).map_err(|_| invalid())
+}
+
+/// The integer part of one duration element; None on overflow past 2^63.
+fn leading_int(digits: &str) -> Option<u64> {
+    let mut value: u64 = 0;
+    for c in digits.bytes() {
+        if value > (1 << 63) / 10 {
+            return None;
+        }
+        value = value * 10 + u64::from(c - b'0');
+        if value > 1 << 63 {
+            return None;
+        }
+    }
+    Some(value)
+}
+
+/// The fraction digits of one duration element as (digits, 10^count);
+/// digits past 63 bits of precision are read but ignored, as Go does.
+fn leading_fraction(digits: &str) -> (u64, f64) {
+    let (mut value, mut scale) = (0u64, 1f64);
+    for c in digits.bytes() {
+        if value > ((1 << 63) - 1) / 10 {
+            break;
+        }
+        let next = value * 10 + u64::from(c - b'0');
+        if next > 1 << 63 {
+            break;
+        }
+        value = next;
+        scale *= 10.0;
+    }
+    (value, scale)
+}
+
+/// The `time` package's own quoting in its errors: `"` and `\` escaped,
+/// every byte of a non-ASCII or control character as `\xNN`.
+fn time_quote(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        if c.is_ascii() && c >= ' ' {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        } else {
+            let mut buffer = [0; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                quoted.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KI: i64 = 1 << 10;
+    const MI: i64 = 1 << 20;
+    const GI: i64 = 1 << 30;
+
+    #[test]
+    fn sizes_read_as_docker_reads_them() {
+        let cases: &[(&str, i64)] = &[
+            ("0", 0),
+            ("512", 512),
+            ("1b", 1),
+            ("1B", 1),
+            ("1k", KI),
+            ("1kb", KI),
+            ("1KiB", KI),
+            ("1kib", KI),
+            ("1KIB", KI),
+            ("64m", 64 * MI),
+            ("64M", 64 * MI),
+            ("1.5g", 3 * GI / 2),
+            ("1t", 1 << 40),
+            ("1p", 1 << 50),
+            ("1 k", KI),
+            ("1 ", 1),
+            (".5k", 512),
+            ("5.k", 5 * KI),
+            ("1e3", 1000),
+            ("1e3k", 1000 * KI),
+            ("1e-3k", 1),
+            ("1_000", 1000),
+            ("0x1p4", 16),
+            ("0x1.8p1k", 3 * KI),
+            ("-0", 0),
+            ("1.9", 1),
+            // Beyond i64, and NaN or infinity: Go's conversion gives the minimum.
+            ("10000000000000000000", i64::MIN),
+            ("9223372036854775807", i64::MIN),
+            ("9223372036854774784", 9_223_372_036_854_774_784),
+            ("inf k", i64::MIN),
+            ("nan b", i64::MIN),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(ram_in_bytes(input), Ok(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn bad_sizes_are_refused_with_docker_words() {
+        let cases: &[(&str, &str)] = &[
+            ("abc", "invalid size: 'abc'"),
+            ("", "invalid size: ''"),
+            ("inf", "invalid size: 'inf'"),
+            ("-1", "invalid size: '-1'"),
+            ("-2", "invalid size: '-2'"),
+            ("-inf k", "invalid size: '-inf k'"),
+            ("1x", "invalid suffix: 'x'"),
+            ("1bb", "invalid suffix: 'bb'"),
+            ("1ki", "invalid suffix: 'ki'"),
+            ("1KBBB", "invalid suffix: 'KBBB'"),
+            ("1MX", "invalid suffix: 'mx'"),
+            (
+                "1Kb2",
+                "strconv.ParseFloat: parsing \"1Kb2\": invalid syntax",
+            ),
+            ("1  k", "strconv.ParseFloat: parsing \"1 \": invalid syntax"),
+            (" 1", "strconv.ParseFloat: parsing \" 1\": invalid syntax"),
+            ("1k ", "strconv.ParseFloat: parsing \"1k\": invalid syntax"),
+            (".", "strconv.ParseFloat: parsing \".\": invalid syntax"),
+            (
+                "1.2.3",
+                "strconv.ParseFloat: parsing \"1.2.3\": invalid syntax",
+            ),
+            (
+                "0x10",
+                "strconv.ParseFloat: parsing \"0x10\": invalid syntax",
+            ),
+            (
+                "1__0",
+                "strconv.ParseFloat: parsing \"1__0\": invalid syntax",
+            ),
+            ("_1", "strconv.ParseFloat: parsing \"_1\": invalid syntax"),
+            (
+                "+nan 1",
+                "strconv.ParseFloat: parsing \"+nan 1\": invalid syntax",
+            ),
+            (
+                "+nan b",
+                "strconv.ParseFloat: parsing \"+nan\": invalid syntax",
+            ),
+            ("1e", "invalid suffix: 'e'"),
+            (
+                "1e999",
+                "strconv.ParseFloat: parsing \"1e999\": value out of range",
+            ),
+            (
+                "0x1p2000",
+                "strconv.ParseFloat: parsing \"0x1p2000\": value out of range",
+            ),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(ram_in_bytes(input), Err(expected.to_string()), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn swap_takes_minus_one_for_unlimited() {
+        assert_eq!(mem_swap("-1"), Ok(-1));
+        assert_eq!(mem_swap("1g"), Ok(GI));
+        assert_eq!(mem_swap("-2"), Err("invalid size: '-2'".to_string()));
+        assert_eq!(mem_swap("-1k"), Err("invalid size: '-1k'".to_string()));
+    }
+
+    #[test]
+    fn go_floats_round_as_go_rounds_them() {
+        let cases: &[(&str, f64)] = &[
+            ("0x1p-1074", 5e-324),
+            ("0x1p-1075", 0.0),
+            ("0x1.8p-1074", 1e-323),
+            ("0x1.fffffffffffff8p0", 2.0),
+            ("0x1.fffffffffffff7p0", 1.9999999999999998),
+            ("0x1.00000000000008p0", 1.0),
+            ("0x1.000000000000081p0", 1.0000000000000002),
+            ("0x123456789abcdef01p0", 20_988_295_479_420_645_000.0),
+            ("-0x1p0", -1.0),
+            ("0x.8p1", 1.0),
+            ("0x_1p0", 1.0),
+            ("Infinity", f64::INFINITY),
+            ("-INF", f64::NEG_INFINITY),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(parse_float(input), Ok(expected), "{input:?}");
+        }
+        assert!(parse_float("NaN").is_ok_and(f64::is_nan));
+        for bad in ["infx", "0x1p", "0x", "0xp1", "1_", "1._5", "0x1p1_", "+-1"] {
+            assert_eq!(parse_float(bad), Err(NumError::Syntax), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cpus_read_as_big_rat_reads_them() {
+        let cases: &[(&str, i64)] = &[
+            ("1", 1_000_000_000),
+            ("1.5", 1_500_000_000),
+            (".5", 500_000_000),
+            ("1.", 1_000_000_000),
+            ("0.001", 1_000_000),
+            ("1e-9", 1),
+            ("1E2", 100_000_000_000),
+            ("+2", 2_000_000_000),
+            ("-1", -1_000_000_000),
+            ("0", 0),
+            ("-0", 0),
+            ("0e99999999", 0),
+            ("010", 10_000_000_000),
+            ("1_0", 10_000_000_000),
+            ("3/2", 1_500_000_000),
+            ("-3/2", -1_500_000_000),
+            ("3/010", 375_000_000),
+            ("1_000/1_0", 100_000_000_000),
+            ("0x1p1", 2_000_000_000),
+            ("0x1.8p1", 3_000_000_000),
+            ("0x10", 16_000_000_000),
+            ("0b1.1", 1_500_000_000),
+            ("0o10", 8_000_000_000),
+            ("1p1", 2_000_000_000),
+            ("1e1_0", 10_000_000_000_000_000_000u64 as i64),
+            // Past 64 bits only the low bits remain, as with docker.
+            ("99999999999", 7_766_279_630_452_241_920),
+            ("1e400", 0),
+            ("18446744073709551616/1000000000", 0),
+            (
+                "1000000000000000000000000000000/1000000000000000000000000000",
+                1_000_000_000_000,
+            ),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(nano_cpus(input), Ok(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn bad_cpus_are_refused_with_docker_words() {
+        for input in [
+            "",
+            "1 ",
+            " 1",
+            "abc",
+            "1/0",
+            "/2",
+            "1/",
+            "1.5/2",
+            "3/-2",
+            "1_.5",
+            "_1",
+            "1_",
+            "1e",
+            "1e_1",
+            ".",
+            "0x",
+            "1.5.5",
+            "1e-1000001",
+            "08/1",
+            "inf",
+            "1e99999999999999999999",
+        ] {
+            assert_eq!(
+                nano_cpus(input),
+                Err(format!("failed to parse {input} as a rational number")),
+                "{input:?}"
+            );
+        }
+        for input in ["1e-10", "0.0000000001", "1/3", "0x1p-40"] {
+            assert_eq!(
+                nano_cpus(input),
+                Err("value is too precise".to_string()),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_read_as_go_reads_them() {
+        const S: i64 = 1_000_000_000;
+        let cases: &[(&str, i64)] = &[
+            ("0", 0),
+            ("-0", 0),
+            ("+0", 0),
+            ("1m30s", 90 * S),
+            ("500ms", 500_000_000),
+            ("1.5h", 5400 * S),
+            ("-1s", -S),
+            ("+1s", S),
+            ("1.s", S),
+            (".5s", S / 2),
+            ("1us", 1_000),
+            ("1µs", 1_000),
+            ("1μs", 1_000),
+            ("3ns", 3),
+            ("1h1m1s1ms", 3_661_001_000_000),
+            ("1.0000000000000000000000001s", S),
+            ("9223372036854775807ns", i64::MAX),
+            ("-9223372036854775808ns", i64::MIN),
+            ("2562047h", 2_562_047 * 3_600 * S),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(duration_nanos(input), Ok(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn bad_durations_are_refused_with_go_words() {
+        let cases: &[(&str, &str)] = &[
+            ("", r#"time: invalid duration """#),
+            ("-", r#"time: invalid duration "-""#),
+            (".s", r#"time: invalid duration ".s""#),
+            ("s", r#"time: invalid duration "s""#),
+            ("1", r#"time: missing unit in duration "1""#),
+            ("1h1", r#"time: missing unit in duration "1h1""#),
+            ("1x", r#"time: unknown unit "x" in duration "1x""#),
+            (
+                "1é",
+                r#"time: unknown unit "\xc3\xa9" in duration "1\xc3\xa9""#,
+            ),
+            (r#"1"s"#, r#"time: unknown unit "\"s" in duration "1\"s""#),
+            (
+                "9223372036854775808ns",
+                r#"time: invalid duration "9223372036854775808ns""#,
+            ),
+            ("2562048h", r#"time: invalid duration "2562048h""#),
+            (
+                "99999999999999999999s",
+                r#"time: invalid duration "99999999999999999999s""#,
+            ),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(
+                duration_nanos(input),
+                Err(expected.to_string()),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn integers_read_as_strconv_reads_them() {
+        assert_eq!(parse_uint("65535", 10, 16), Ok(65535));
+        assert_eq!(parse_uint("08080", 10, 16), Ok(8080));
+        assert_eq!(parse_uint("65536", 10, 16), Err(NumError::Range));
+        assert_eq!(parse_uint("99999x", 10, 16), Err(NumError::Range));
+        assert_eq!(parse_uint("7000x", 10, 16), Err(NumError::Syntax));
+        assert_eq!(parse_uint("", 10, 16), Err(NumError::Syntax));
+        assert_eq!(parse_uint("+1", 10, 16), Err(NumError::Syntax));
+        assert_eq!(parse_uint("1_0", 10, 16), Err(NumError::Syntax));
+        assert_eq!(parse_uint("1777", 8, 32), Ok(0o1777));
+        assert_eq!(parse_uint("9", 8, 32), Err(NumError::Syntax));
+        assert_eq!(parse_uint("18446744073709551615", 10, 64), Ok(u64::MAX));
+        assert_eq!(parse_int("-5"), Ok(-5));
+        assert_eq!(parse_int("+5"), Ok(5));
+        assert_eq!(parse_int("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(parse_int("9223372036854775808"), Err(NumError::Range));
+        assert_eq!(parse_int("-"), Err(NumError::Syntax));
+        assert_eq!(parse_int(""), Err(NumError::Syntax));
+        assert_eq!(
+            NumError::Syntax.describe("ParseUint", "abc"),
+            r#"strconv.ParseUint: parsing "abc": invalid syntax"#
+        );
+    }
+
+    #[test]
+    fn values_are_quoted_as_go_quotes_them() {
+        assert_eq!(go_quote("abc"), r#""abc""#);
+        assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(go_quote("a\nb\t\u{1b}"), r#""a\nb\t\x1b""#);
+        assert_eq!(go_quote("é µ"), "\"é µ\"");
+        assert_eq!(go_quote("\u{a0}\u{feff}"), r#""\u00a0\ufeff""#);
+        assert_eq!(
+            invalid_argument("-m, --memory", "abc", "invalid size: 'abc'"),
+            r#"invalid argument "abc" for "-m, --memory" flag: invalid size: 'abc'"#
+        );
+    }
+}
