@@ -1075,7 +1075,8 @@ mod tests {
 
     #[test]
     fn tmpfs_values_map_paths_to_options() {
-        let cases: &[(&[&str], &[(&str, &str)])] = &[
+        type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+        let cases: &[Case] = &[
             (&["/run:rw,size=64m"], &[("/run", "rw,size=64m")]),
             (&["/run", "/run:ro"], &[("/run", "ro")]),
             (&["/a:b:c"], &[("/a", "b:c")]),
