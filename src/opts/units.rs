@@ -123,7 +123,9 @@ pub fn parse_int(text: &str) -> Result<i64, NumError> {
 /// `512`, `64m`, `1.5g`, `1KiB`, `2 GB`; the unit is b, k, m, g, t or p, in
 /// any case, optionally followed by `b` or `ib`. The number is a Go float,
 /// and the product is truncated toward zero. Used for `-m`, `--shm-size`,
-/// `--memory-reservation`, `--kernel-memory`, tmpfs sizes and device rates.
+/// `--memory-reservation`, `--kernel-memory`, `--io-maxbandwidth`, tmpfs
+/// sizes and device rates: none of `docker run`'s options takes decimal
+/// (kB = 1000) sizes.
 pub fn ram_in_bytes(value: &str) -> Result<i64, String> {
     let invalid_size = || format!("invalid size: '{value}'");
     // The number ends at the last digit, point or space; a single space
