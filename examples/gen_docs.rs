@@ -1,4 +1,4 @@
-//! Generates dpty's shell completions and man pages from the clap definition in `src/cli.rs`, which it
+//! Generates dpty's shell completions and man pages from the clap definition in `src/cli/`, which it
 //! compiles in by path, so there is one definition and nothing here can drift from it. An example
 //! rather than a binary or a build script: it is never installed, and `cargo build` does not build it.
 //!
@@ -7,14 +7,14 @@
 //! ```
 //!
 //! `scripts/gen-docs.sh` runs it on the checked-in `completions/` and `man/`, and `scripts/check-docs.sh`
-//! on a temporary directory, to fail when those are stale. The output depends only on `src/cli.rs`, the
+//! on a temporary directory, to fail when those are stale. The output depends only on `src/cli/`, the
 //! hand-written `completions/dynamic.{bash,zsh,fish}` (completion of container and image names, which
 //! clap_complete cannot do) and the versions of clap, clap_complete and clap_mangen: no dates, nothing
 //! from the environment, so regenerating gives the same bytes.
 
 // Only the definition is used here; the parsed fields and the unit tests belong to the binary.
 #[allow(dead_code)]
-#[path = "../src/cli.rs"]
+#[path = "../src/cli/mod.rs"]
 mod cli;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
-use crate::cli::{Cli, ProcessArgs, StreamArgs};
+use crate::cli::{Cli, ProcessArgs, RunArgs, StreamArgs};
 use crate::docker::{context, Endpoint, TlsOptions, Transport, DEFAULT_SOCKET};
 
 /// Which of the local standard streams are terminals.
@@ -81,11 +81,38 @@ pub fn stream_mode(flags: StreamArgs, local: LocalTerminal) -> Result<StreamMode
     })
 }
 
-/// The detach sequence as given (or docker's default) and as bytes.
-pub fn detach_keys(spec: Option<&str>) -> anyhow::Result<(String, Vec<u8>)> {
-    let spec = spec.unwrap_or(crate::engine::DEFAULT_DETACH_KEYS);
-    let keys = crate::engine::parse_detach_keys(spec)?;
-    Ok((spec.to_owned(), keys))
+/// `run`'s stream mode. `-d` and `-a` say exactly which streams the user
+/// wants, so with either of them the flags mean what they mean to docker and
+/// nothing follows the terminal.
+pub fn run_stream_mode(args: &RunArgs, local: LocalTerminal) -> Result<StreamMode, NotATerminal> {
+    let container = &args.container;
+    if container.detach {
+        return Ok(StreamMode {
+            stdin: args.streams.interactive,
+            tty: args.streams.tty,
+            raw: false,
+        });
+    }
+    if !container.attach.is_empty() && !args.streams.interactive && !args.streams.tty {
+        return Ok(StreamMode {
+            stdin: false,
+            tty: false,
+            raw: false,
+        });
+    }
+    stream_mode(args.streams, local)
+}
+
+/// The detach sequence as given, else as the docker config file sets it
+/// (`detachKeys`), else docker's default; and as bytes.
+pub fn detach_keys(spec: Option<&str>, docker_config: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    let from_file = || context::detach_keys(docker_config);
+    let spec = spec
+        .map(str::to_owned)
+        .or_else(from_file)
+        .unwrap_or_else(|| crate::engine::DEFAULT_DETACH_KEYS.to_owned());
+    let keys = crate::engine::parse_detach_keys(&spec)?;
+    Ok((spec, keys))
 }
 
 /// Where the engine is, and how to secure the connection to it.
@@ -197,13 +224,12 @@ pub struct Process {
 }
 
 impl Process {
+    /// The process settings, with the environment by docker's rules (env
+    /// files first, then `-e`; see [`crate::opts::misc::env`]).
     pub fn resolve(args: &ProcessArgs) -> anyhow::Result<Self> {
         let lookup = |key: &str| std::env::var(key).ok();
-        let mut env = Vec::new();
-        for file in &args.env_file {
-            env.extend(read_env_file(file, lookup)?);
-        }
-        env.extend(args.env.iter().filter_map(|item| env_entry(item, lookup)));
+        let env = crate::opts::misc::env(&args.env, &args.env_file, lookup)
+            .map_err(anyhow::Error::msg)?;
         Ok(Process {
             env,
             workdir: args.workdir.clone(),
@@ -211,43 +237,6 @@ impl Process {
             privileged: args.privileged,
         })
     }
-}
-
-/// `KEY=VALUE` stays as it is; a bare `KEY` takes its value from our own
-/// environment and is left out when unset, as the docker CLI does.
-fn env_entry(item: &str, lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
-    if item.contains('=') {
-        return Some(item.to_owned());
-    }
-    lookup(item).map(|value| format!("{item}={value}"))
-}
-
-fn read_env_file(
-    path: &Path,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading env file {}", path.display()))?;
-    parse_env_file(&text, lookup).with_context(|| format!("in env file {}", path.display()))
-}
-
-fn parse_env_file(
-    text: &str,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Vec<String>> {
-    let mut env = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim_start();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let key = line.split('=').next().unwrap_or_default();
-        if key.is_empty() || key.contains(char::is_whitespace) {
-            bail!("line {}: '{key}' is not a valid variable name", number + 1);
-        }
-        env.extend(env_entry(line, &lookup));
-    }
-    Ok(env)
 }
 
 /// Splits an image reference into the name and tag the pull API wants.
@@ -321,10 +310,12 @@ mod tests {
     #[test]
     fn detach_keys_default_to_dockers() {
         assert_eq!(
-            detach_keys(None).unwrap(),
+            detach_keys(None, Path::new("/nonexistent")).unwrap(),
             ("ctrl-p,ctrl-q".to_owned(), vec![16, 17])
         );
-        let error = detach_keys(Some("ctrl-ä")).unwrap_err().to_string();
+        let error = detach_keys(Some("ctrl-ä"), Path::new("/nonexistent"))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("ctrl-ä"), "{error}");
     }
 
@@ -378,28 +369,6 @@ mod tests {
                 raw: false
             })
         );
-    }
-
-    #[test]
-    fn bare_env_keys_come_from_our_environment() {
-        let lookup = |key: &str| (key == "HOME").then(|| "/root".to_owned());
-        assert_eq!(env_entry("A=1", lookup), Some("A=1".to_owned()));
-        assert_eq!(env_entry("HOME", lookup), Some("HOME=/root".to_owned()));
-        assert_eq!(env_entry("UNSET", lookup), None);
-    }
-
-    #[test]
-    fn env_files_skip_comments_and_blank_lines() {
-        let lookup = |key: &str| (key == "USER").then(|| "me".to_owned());
-        let text = "# comment\n\nA=1\nB=with spaces = and more\nUSER\nMISSING\n";
-        assert_eq!(
-            parse_env_file(text, lookup).unwrap(),
-            ["A=1", "B=with spaces = and more", "USER=me"]
-        );
-        assert!(parse_env_file("BAD KEY=1\n", lookup)
-            .unwrap_err()
-            .to_string()
-            .contains("line 1"));
     }
 
     #[test]

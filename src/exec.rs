@@ -26,6 +26,8 @@ pub struct ExecConfigResolved {
     pub command: Vec<String>,
     /// The detach sequence as the user spelled it, and as bytes.
     pub detach_keys: (String, Vec<u8>),
+    /// `-d`: start the command in the background and return at once.
+    pub detach: bool,
 }
 
 pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result<Outcome> {
@@ -33,10 +35,11 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
     let size = mode.tty.then(engine::local_size).flatten();
     let console_size = size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
     let process = &config.process;
+    let attached = !config.detach;
     let body = ExecConfig {
-        attach_stdin: Some(mode.stdin),
-        attach_stdout: Some(true),
-        attach_stderr: Some(true),
+        attach_stdin: Some(attached && mode.stdin),
+        attach_stdout: Some(attached),
+        attach_stderr: Some(attached),
         console_size: console_size.clone(),
         tty: Some(mode.tty),
         env: (!process.env.is_empty()).then(|| process.env.clone()),
@@ -53,6 +56,18 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
     };
     info!(%id, "exec created");
+    if config.detach {
+        let start = json!({ "Detach": true, "Tty": mode.tty, "ConsoleSize": console_size });
+        client
+            .request(
+                hyper::Method::POST,
+                &format!("/exec/{id}/start"),
+                Some(start),
+            )
+            .await
+            .context("starting the command")?;
+        return Ok(Outcome::Exited(0));
+    }
     let controls = Controls {
         detach_keys: config.detach_keys.1,
     };

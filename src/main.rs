@@ -21,6 +21,7 @@ use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
 use crate::config::{LocalTerminal, Process};
+
 use crate::exit_code::Outcome;
 
 fn main() -> ExitCode {
@@ -60,33 +61,63 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     let local = LocalTerminal::detect();
     let engine = config::engine(&cli, |key| std::env::var(key).ok(), |path| path.exists())?;
     let transport = engine.transport()?;
+    let docker_config = docker::context::config_dir(|key| std::env::var(key).ok());
     // Everything the user typed is checked before the engine is contacted,
     // so a bad flag never leaves a half-made container behind.
     match cli.command {
         Command::Run(args) => {
-            let mode = config::stream_mode(args.streams, local).map_err(local_failure)?;
-            let mut words = args.image_and_command.into_iter();
-            let image = words.next().unwrap_or_default();
+            let mode = config::run_stream_mode(&args, local).map_err(local_failure)?;
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let lookup = |key: &str| std::env::var(key).ok();
+            // As the docker CLI: the terminal's size goes with every create,
+            // TTY or not.
+            let console_size = engine::local_size().map(|s| (s.rows, s.cols));
+            let proxy_env =
+                docker::context::proxy_env(&docker_config, &engine.endpoint.to_string());
+            let context = opts::Context {
+                tty: mode.tty,
+                stdin: mode.stdin,
+                console_size,
+                cwd: &cwd,
+                lookup: &lookup,
+                proxy_env: &proxy_env,
+            };
+            let mut container = opts::container(&args, &context).map_err(refused)?;
+            for warning in &container.warnings {
+                eprintln!("WARNING: {warning}");
+            }
+            container
+                .mount_api_socket(&engine.endpoint.to_string())
+                .map_err(refused)?;
+            let detach_keys =
+                config::detach_keys(args.session.detach_keys.as_deref(), &docker_config)?;
+            let client = docker::Client::connect(transport).await?;
+            container
+                .for_engine(client.api_version(), client.os_type())
+                .map_err(refused)?;
             let config = run::RunConfig {
                 mode,
-                process: Process::resolve(&args.process)?,
-                image,
-                command: words.collect(),
-                entrypoint: args.entrypoint,
-                name: args.name,
+                container,
+                image: args.image_and_command.first().cloned().unwrap_or_default(),
                 remove: args.rm,
-                network: args.network,
-                volumes: args.volumes,
                 pull: args.pull,
                 quiet: args.quiet,
-                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
+                detach_keys,
                 sig_proxy: args.signals.sig_proxy,
             };
-            let client = docker::Client::connect(transport).await?;
             run::run(&client, config).await
         }
         Command::Exec(args) => {
-            let mode = config::stream_mode(args.streams, local).map_err(local_failure)?;
+            let mode = if args.detach {
+                // Nothing is attached: the flags mean exactly what they say.
+                config::StreamMode {
+                    stdin: args.streams.interactive,
+                    tty: args.streams.tty,
+                    raw: false,
+                }
+            } else {
+                config::stream_mode(args.streams, local).map_err(local_failure)?
+            };
             let mut words = args.container_and_command.into_iter();
             let container = words.next().unwrap_or_default();
             let config = exec::ExecConfigResolved {
@@ -94,7 +125,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 process: Process::resolve(&args.process)?,
                 container,
                 command: words.collect(),
-                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
+                detach_keys: config::detach_keys(
+                    args.session.detach_keys.as_deref(),
+                    &docker_config,
+                )?,
+                detach: args.detach,
             };
             let client = docker::Client::connect(transport).await?;
             exec::exec(&client, config).await
@@ -106,13 +141,22 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 no_stdin: args.no_stdin,
                 sig_proxy: args.signals.sig_proxy,
                 logs: args.logs,
-                detach_keys: config::detach_keys(args.session.detach_keys.as_deref())?,
+                detach_keys: config::detach_keys(
+                    args.session.detach_keys.as_deref(),
+                    &docker_config,
+                )?,
                 local,
             };
             let client = docker::Client::connect(transport).await?;
             attach::attach(&client, config).await
         }
     }
+}
+
+/// A command line docker would refuse, with docker's status for it.
+fn refused(invalid: opts::Invalid) -> anyhow::Error {
+    let status = invalid.status;
+    anyhow::Error::new(invalid).context(exit_code::Coded(status))
 }
 
 /// A refusal on our side, before the engine is involved: status 1, as docker.

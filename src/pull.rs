@@ -53,12 +53,20 @@ impl Progress {
 }
 
 /// Pulls `image`; a failure exits 125, as with the docker CLI.
-pub async fn pull(client: &Client, image: &str, progress: Progress) -> anyhow::Result<()> {
+pub async fn pull(
+    client: &Client,
+    image: &str,
+    platform: Option<&str>,
+    progress: Progress,
+) -> anyhow::Result<()> {
     let (name, tag) = config::image_name_and_tag(image);
-    let options = CreateImageOptionsBuilder::default()
+    let mut options = CreateImageOptionsBuilder::default()
         .from_image(&name)
-        .tag(&tag)
-        .build();
+        .tag(&tag);
+    if let Some(platform) = platform {
+        options = options.platform(platform);
+    }
+    let options = options.build();
     let stream = client.api().create_image(Some(options), None, None);
     let mut display = Display::new(progress, std::io::stderr());
     let result = follow(stream, &mut display).await;

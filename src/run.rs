@@ -6,10 +6,9 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::models::ContainerCreateResponse;
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
-    ResizeContainerTTYOptionsBuilder,
+    KillContainerOptionsBuilder, RemoveContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder,
 };
 use futures_util::FutureExt;
 use hyper::Method;
@@ -17,24 +16,21 @@ use serde::Deserialize;
 use tracing::{debug, info};
 
 use crate::cli::PullPolicy;
-use crate::config::{Process, StreamMode};
-use crate::docker::{read_json, ApiError, Client, Hijacked};
+use crate::config::StreamMode;
+use crate::docker::{query_escape, read_json, ApiError, Client, Hijacked};
 use crate::engine::{self, Controls, End, Hooks, Size};
 use crate::exit_code::{self, Coded, Outcome};
+use crate::opts::Container;
 use crate::pull;
 
 /// Everything `run` needs, resolved from the command line.
 #[derive(Debug)]
 pub struct RunConfig {
     pub mode: StreamMode,
-    pub process: Process,
+    /// The create request, built from docker run's options.
+    pub container: Container,
     pub image: String,
-    pub command: Vec<String>,
-    pub entrypoint: Option<String>,
-    pub name: Option<String>,
     pub remove: bool,
-    pub network: Option<String>,
-    pub volumes: Vec<String>,
     pub pull: PullPolicy,
     /// Print nothing while pulling.
     pub quiet: bool,
@@ -45,14 +41,29 @@ pub struct RunConfig {
 }
 
 pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
-    let size = config.mode.tty.then(engine::local_size).flatten();
+    if let Some(path) = &config.container.cidfile {
+        // Refused before anything is made, as the docker CLI does.
+        if path.exists() {
+            return Err(anyhow::anyhow!(
+                "container ID file found, make sure the other container isn't running or delete {}",
+                path.display()
+            )
+            .context(Coded(exit_code::ENGINE_REFUSED)));
+        }
+    }
     // Until the session takes over signals, an interrupt stops the set-up
     // and cleans up what was made, instead of killing dpty half way.
     let id = tokio::select! {
-        created = create(client, &config, size) => created?,
+        created = create(client, &config) => created?,
         signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
     };
     info!(%id, "container created");
+    if let Some(path) = &config.container.cidfile {
+        write_cidfile(path, &id).context(Coded(exit_code::ENGINE_REFUSED))?;
+    }
+    if !config.container.attach.any() {
+        return run_detached(client, &id).await;
+    }
     let prepared = tokio::select! {
         prepared = prepare(client, &id, &config) => prepared.map_err(SetUpStop::Failed),
         signal = engine::interrupted() => Err(SetUpStop::Signalled(signal)),
@@ -69,7 +80,11 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
             };
         }
     };
-    let mode = config.mode;
+    // `-a stdin` attaches stdin even without -i, as with docker.
+    let mode = StreamMode {
+        stdin: config.container.attach.stdin,
+        ..config.mode
+    };
     let start = start(client, &id);
     let settings = mode.settings(client.is_podman());
     let controls = Controls {
@@ -133,10 +148,13 @@ async fn prepare(
 )> {
     // The engine watches for detach keys too; give it ours, which we never
     // forward, so only dpty decides when to detach.
+    let streams = config.container.attach;
     let attach_path = format!(
-        "/containers/{id}/attach?stream=1&stdin={}&stdout=1&stderr=1&detachKeys={}",
-        u8::from(config.mode.stdin),
-        crate::docker::query_escape(&config.detach_keys.0),
+        "/containers/{id}/attach?stream=1&stdin={}&stdout={}&stderr={}&detachKeys={}",
+        u8::from(streams.stdin),
+        u8::from(streams.stdout),
+        u8::from(streams.stderr),
+        query_escape(&config.detach_keys.0),
     );
     let attached = client
         .hijack(&attach_path, None)
@@ -214,22 +232,31 @@ struct WaitError {
 }
 
 /// Creates the container, pulling the image first if the engine lacks it.
-async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyhow::Result<String> {
-    let body = create_body(config, size);
-    let mut options = CreateContainerOptionsBuilder::default();
-    if let Some(name) = &config.name {
-        options = options.name(name);
+async fn create(client: &Client, config: &RunConfig) -> anyhow::Result<String> {
+    let container = &config.container;
+    let mut path = String::from("/containers/create");
+    let mut query = Vec::new();
+    if let Some(name) = &container.name {
+        query.push(format!("name={}", query_escape(name)));
     }
-    let options = options.build();
-    let api = client.api();
+    if let Some(platform) = &container.platform {
+        query.push(format!("platform={}", query_escape(platform)));
+    }
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let platform = container.platform.as_deref();
+    let progress = || pull::Progress::choose(config.quiet);
     if config.pull == PullPolicy::Always {
-        pull::pull(client, &config.image, pull::Progress::choose(config.quiet)).await?;
+        pull::pull(client, &config.image, platform, progress()).await?;
     }
-    match api
-        .create_container(Some(options.clone()), body.clone())
-        .await
-        .map_err(Client::error)
-    {
+    let send = || async {
+        let response = client
+            .request(Method::POST, &path, Some(container.body.clone()))
+            .await?;
+        read_json::<ContainerCreateResponse>(response).await
+    };
+    match send().await {
         Ok(response) => Ok(created(response)),
         Err(error) if ApiError::status_of(&error) == Some(404) => {
             if config.pull == PullPolicy::Never {
@@ -241,12 +268,8 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
             if !config.quiet {
                 eprintln!("Unable to find image '{}' locally", config.image);
             }
-            pull::pull(client, &config.image, pull::Progress::choose(config.quiet)).await?;
-            let response = api
-                .create_container(Some(options), body)
-                .await
-                .map_err(Client::error)?;
-            Ok(created(response))
+            pull::pull(client, &config.image, platform, progress()).await?;
+            Ok(created(send().await?))
         }
         Err(error) => Err(error),
     }
@@ -254,44 +277,32 @@ async fn create(client: &Client, config: &RunConfig, size: Option<Size>) -> anyh
 
 /// The new container's id, after passing on the engine's warnings about it
 /// (e.g. that networking will not work), as the docker CLI does.
-fn created(response: bollard::models::ContainerCreateResponse) -> String {
+fn created(response: ContainerCreateResponse) -> String {
     for warning in response.warnings.iter().filter(|w| !w.is_empty()) {
         eprintln!("WARNING: {warning}");
     }
     response.id
 }
 
-fn create_body(config: &RunConfig, size: Option<Size>) -> ContainerCreateBody {
-    let mode = config.mode;
-    let process = &config.process;
-    ContainerCreateBody {
-        image: Some(config.image.clone()),
-        cmd: (!config.command.is_empty()).then(|| config.command.clone()),
-        entrypoint: config.entrypoint.as_ref().map(|e| match e.as_str() {
-            // An empty entrypoint clears the image's, as with docker.
-            "" => vec![String::new()],
-            e => vec![e.to_owned()],
-        }),
-        env: (!process.env.is_empty()).then(|| process.env.clone()),
-        working_dir: process.workdir.clone(),
-        user: process.user.clone(),
-        tty: Some(mode.tty),
-        open_stdin: Some(mode.stdin),
-        // The container's stdin closes when our attach half-closes it.
-        stdin_once: Some(mode.stdin),
-        attach_stdin: Some(mode.stdin),
-        attach_stdout: Some(true),
-        attach_stderr: Some(true),
-        host_config: Some(HostConfig {
-            auto_remove: Some(config.remove),
-            network_mode: config.network.clone(),
-            binds: (!config.volumes.is_empty()).then(|| config.volumes.clone()),
-            privileged: Some(process.privileged),
-            console_size: size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+/// `--cidfile`: the id, written once the container exists.
+fn write_cidfile(path: &std::path::Path, id: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("writing the container ID file {}", path.display()))?;
+    file.write_all(id.as_bytes())
+        .with_context(|| format!("writing the container ID file {}", path.display()))
+}
+
+/// `-d`, or nothing attached: print the id, start, and leave the container
+/// to itself. The id comes first, so a script has it even when the start
+/// fails (the status then says why, as with the docker CLI).
+async fn run_detached(client: &Client, id: &str) -> anyhow::Result<Outcome> {
+    println!("{id}");
+    start(client, id).await?;
+    Ok(Outcome::Exited(0))
 }
 
 /// Starts the container; a failure carries the docker CLI's status for it.

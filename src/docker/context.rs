@@ -28,16 +28,78 @@ pub fn config_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
     }
 }
 
+/// The settings dpty takes from the docker CLI's `config.json`.
+#[derive(Debug, Default, Deserialize)]
+struct ConfigFile {
+    #[serde(rename = "currentContext", default)]
+    current_context: String,
+    #[serde(rename = "detachKeys", default)]
+    detach_keys: String,
+    /// Proxy settings for containers, by engine address or `default`.
+    #[serde(default)]
+    proxies: std::collections::HashMap<String, Proxies>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Proxies {
+    #[serde(default)]
+    http_proxy: String,
+    #[serde(default)]
+    https_proxy: String,
+    #[serde(default)]
+    no_proxy: String,
+    #[serde(default)]
+    ftp_proxy: String,
+    #[serde(default)]
+    all_proxy: String,
+}
+
+/// The config file, or nothing when it is missing or unreadable, as the
+/// docker CLI then goes on with defaults.
+fn config_file(config_dir: &Path) -> ConfigFile {
+    let Ok(text) = std::fs::read_to_string(config_dir.join("config.json")) else {
+        return ConfigFile::default();
+    };
+    serde_json::from_str(&text).unwrap_or_else(|error| {
+        tracing::debug!(%error, "ignoring an unreadable docker config file");
+        ConfigFile::default()
+    })
+}
+
 /// The context `docker context use` selected, if any.
 pub fn current(config_dir: &Path) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Config {
-        #[serde(rename = "currentContext", default)]
-        current_context: String,
+    Some(config_file(config_dir).current_context).filter(|c| !c.is_empty())
+}
+
+/// The detach keys set in the config file (`detachKeys`), if any.
+pub fn detach_keys(config_dir: &Path) -> Option<String> {
+    Some(config_file(config_dir).detach_keys).filter(|k| !k.is_empty())
+}
+
+/// The proxy variables the config file sets for containers of the engine at
+/// `host` (or its `default` entry), in upper and lower case, as the docker
+/// CLI adds them to every new container's environment.
+pub fn proxy_env(config_dir: &Path, host: &str) -> Vec<(String, String)> {
+    let mut proxies = config_file(config_dir).proxies;
+    let chosen = proxies
+        .remove(host)
+        .or_else(|| proxies.remove("default"))
+        .unwrap_or_default();
+    let mut env = Vec::new();
+    for (name, value) in [
+        ("HTTP_PROXY", chosen.http_proxy),
+        ("HTTPS_PROXY", chosen.https_proxy),
+        ("NO_PROXY", chosen.no_proxy),
+        ("FTP_PROXY", chosen.ftp_proxy),
+        ("ALL_PROXY", chosen.all_proxy),
+    ] {
+        if !value.is_empty() {
+            env.push((name.to_owned(), value.clone()));
+            env.push((name.to_ascii_lowercase(), value));
+        }
     }
-    let text = std::fs::read_to_string(config_dir.join("config.json")).ok()?;
-    let config: Config = serde_json::from_str(&text).ok()?;
-    Some(config.current_context).filter(|c| !c.is_empty())
+    env
 }
 
 /// Reads the named context's docker endpoint.
@@ -146,5 +208,37 @@ mod tests {
         assert_eq!(config_dir(env), PathBuf::from("/cfg"));
         let env = |k: &str| (k == "HOME").then(|| "/home/me".to_owned());
         assert_eq!(config_dir(env), PathBuf::from("/home/me/.docker"));
+    }
+
+    #[test]
+    fn detach_keys_and_proxies_come_from_the_config_file() {
+        let dir = temp_dir("settings");
+        assert_eq!(detach_keys(&dir), None);
+        assert!(proxy_env(&dir, "unix:///x.sock").is_empty());
+        write(
+            &dir.join("config.json"),
+            r#"{"detachKeys":"ctrl-x,x","proxies":{
+                 "default":{"httpProxy":"http://p:3128","noProxy":"localhost"},
+                 "tcp://remote:2376":{"httpsProxy":"http://r:1"}}}"#,
+        );
+        assert_eq!(detach_keys(&dir).as_deref(), Some("ctrl-x,x"));
+        let env = proxy_env(&dir, "unix:///x.sock");
+        assert_eq!(
+            env,
+            [
+                ("HTTP_PROXY".to_owned(), "http://p:3128".to_owned()),
+                ("http_proxy".to_owned(), "http://p:3128".to_owned()),
+                ("NO_PROXY".to_owned(), "localhost".to_owned()),
+                ("no_proxy".to_owned(), "localhost".to_owned()),
+            ]
+        );
+        // An entry for the engine's own address replaces the default.
+        let env = proxy_env(&dir, "tcp://remote:2376");
+        assert_eq!(env.len(), 2);
+        assert_eq!(env[0], ("HTTPS_PROXY".to_owned(), "http://r:1".to_owned()));
+        // A file that is not JSON is no file at all, as with docker.
+        write(&dir.join("config.json"), "{not json");
+        assert_eq!(detach_keys(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -109,6 +109,10 @@ pub struct Client {
     api: bollard::Docker,
     /// `/v1.NN`: the API version both sides speak.
     version_prefix: String,
+    /// The same version as numbers.
+    version: (usize, usize),
+    /// The engine's OS as its ping answer says (`linux`, `windows`), or empty.
+    os_type: String,
     /// The engine is Podman's Docker-compatible service.
     podman: bool,
 }
@@ -137,6 +141,12 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_version)
             .map_or(MAX_API_VERSION, |engine| engine.min(MAX_API_VERSION));
+        let os_type = response
+            .headers()
+            .get("ostype")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         // Podman's compatible service says so in its ping answer.
         let podman = response.headers().contains_key("libpod-api-version");
         debug!(%endpoint, ?version, podman, "engine answered ping");
@@ -168,6 +178,8 @@ impl Client {
             transport,
             api,
             version_prefix,
+            version,
+            os_type,
             podman,
         })
     }
@@ -175,6 +187,16 @@ impl Client {
     /// Whether the engine is Podman, whose compatible API has quirks of its own.
     pub fn is_podman(&self) -> bool {
         self.podman
+    }
+
+    /// The API version both sides speak.
+    pub fn api_version(&self) -> (usize, usize) {
+        self.version
+    }
+
+    /// The engine's OS (`linux`, `windows`), or empty when it did not say.
+    pub fn os_type(&self) -> &str {
+        &self.os_type
     }
 
     /// The bollard handle for plain REST calls.

@@ -13,48 +13,7 @@ use std::path::{Path, PathBuf};
 
 use bollard::models::{HealthConfig, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum};
 
-/// The message for a refused option value, worded as the docker CLI words
-/// it, e.g. `invalid argument "x" for "--dns" flag: ...`.
-pub fn invalid_argument(flag: &str, value: &str, reason: &str) -> String {
-    format!(
-        "invalid argument {} for {} flag: {reason}",
-        go_quote(value),
-        go_quote(flag)
-    )
-}
-
-/// A string quoted the way Go's `%q` does, so messages that quote values
-/// read exactly like docker's.
-pub(crate) fn go_quote(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\u{7}' => quoted.push_str("\\a"),
-            '\u{8}' => quoted.push_str("\\b"),
-            '\u{c}' => quoted.push_str("\\f"),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            '\u{b}' => quoted.push_str("\\v"),
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
-                let code = u32::from(c);
-                if code < 0x80 {
-                    quoted.push_str(&format!("\\x{code:02x}"));
-                } else if code < 0x1_0000 {
-                    quoted.push_str(&format!("\\u{code:04x}"));
-                } else {
-                    quoted.push_str(&format!("\\U{code:08x}"));
-                }
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
-}
+use super::units::{self, go_quote, invalid_argument};
 
 /// Lower-cases one character at a time, as Go's `strings.ToLower` does
 /// (a character whose lower case is longer than one character is kept).
@@ -463,7 +422,7 @@ pub struct HealthArgs<'a> {
 pub fn healthcheck(args: &HealthArgs<'_>) -> Result<Option<HealthConfig>, String> {
     fn duration<'a>(flag: &str, value: Option<&'a str>) -> Result<(i64, &'a str), String> {
         match value {
-            Some(text) => go_duration(text)
+            Some(text) => units::duration_nanos(text)
                 .map(|nanos| (nanos, text))
                 .map_err(|reason| invalid_argument(flag, text, &reason)),
             None => Ok((0, "0s")),
@@ -520,112 +479,6 @@ pub fn healthcheck(args: &HealthArgs<'_>) -> Result<Option<HealthConfig>, String
         start_period: non_zero(start_period.0),
         start_interval: non_zero(start_interval.0),
     }))
-}
-
-/// Go's `time.ParseDuration`, in nanoseconds; the error is Go's text.
-// TODO: use units::duration_nanos once that exists.
-fn go_duration(value: &str) -> Result<i64, String> {
-    const LIMIT: u64 = 1 << 63;
-    let invalid = || format!("time: invalid duration {}", go_quote(value));
-    let (negative, mut rest) = match value.as_bytes().first() {
-        Some(b'-') => (true, &value[1..]),
-        Some(b'+') => (false, &value[1..]),
-        _ => (false, value),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total: u64 = 0;
-    while !rest.is_empty() {
-        let bytes = rest.as_bytes();
-        if !(bytes[0] == b'.' || bytes[0].is_ascii_digit()) {
-            return Err(invalid());
-        }
-        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-        let mut whole: u64 = 0;
-        for &digit in &bytes[..digits] {
-            if whole > LIMIT / 10 {
-                return Err(invalid());
-            }
-            whole = whole * 10 + u64::from(digit - b'0');
-            if whole > LIMIT {
-                return Err(invalid());
-            }
-        }
-        rest = &rest[digits..];
-        // Fraction digits past what fits are dropped, not an error.
-        let (mut fraction, mut scale, mut fraction_digits) = (0u64, 1f64, 0);
-        if let Some(after_point) = rest.strip_prefix('.') {
-            let bytes = after_point.as_bytes();
-            fraction_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-            let mut overflowed = false;
-            for &digit in &bytes[..fraction_digits] {
-                if overflowed || fraction > (LIMIT - 1) / 10 {
-                    overflowed = true;
-                    continue;
-                }
-                let next = fraction * 10 + u64::from(digit - b'0');
-                if next > LIMIT {
-                    overflowed = true;
-                    continue;
-                }
-                fraction = next;
-                scale *= 10.0;
-            }
-            rest = &after_point[fraction_digits..];
-        }
-        if digits == 0 && fraction_digits == 0 {
-            return Err(invalid());
-        }
-        let unit_len = rest
-            .bytes()
-            .take_while(|b| *b != b'.' && !b.is_ascii_digit())
-            .count();
-        if unit_len == 0 {
-            return Err(format!(
-                "time: missing unit in duration {}",
-                go_quote(value)
-            ));
-        }
-        let (unit, after_unit) = rest.split_at(unit_len);
-        rest = after_unit;
-        let nanos: u64 = match unit {
-            "ns" => 1,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => {
-                return Err(format!(
-                    "time: unknown unit {} in duration {}",
-                    go_quote(unit),
-                    go_quote(value)
-                ))
-            }
-        };
-        if whole > LIMIT / nanos {
-            return Err(invalid());
-        }
-        let mut part = whole * nanos;
-        if fraction > 0 {
-            part += (fraction as f64 * (nanos as f64 / scale)) as u64;
-            if part > LIMIT {
-                return Err(invalid());
-            }
-        }
-        total = total.saturating_add(part);
-        if total > LIMIT {
-            return Err(invalid());
-        }
-    }
-    if negative {
-        return Ok((total as i64).wrapping_neg());
-    }
-    i64::try_from(total).map_err(|_| invalid())
 }
 
 /// The value of a namespace option (`--ipc`, `--pid`, `--uts`, `--userns`,
@@ -1624,7 +1477,7 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(
-                go_duration(input),
+                units::duration_nanos(input),
                 expected.map_err(str::to_owned),
                 "{input}"
             );

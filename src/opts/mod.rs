@@ -4,9 +4,12 @@
 //! specification; each submodule holds the syntax of one family of options,
 //! with a table of cases beside it.
 //!
-//! Parsers return the reason a value is refused as a plain `String`; the
-//! caller names the option and the value, so every message a user sees has
-//! the same shape and exits 125 before anything reaches the engine.
+//! Parsers return a refused value's whole message as a plain `String`, in
+//! docker's shape (`invalid argument "VALUE" for "FLAG" flag: REASON`), so
+//! every message a user sees names the option and the value; unit parsers
+//! (sizes, durations) return only the reason, and their caller adds the rest.
+//! [`container`] turns these into an [`Invalid`] with docker's exit status,
+//! before anything reaches the engine.
 
 pub mod devices;
 pub mod misc;
@@ -14,3 +17,609 @@ pub mod mounts;
 pub mod net;
 pub mod ports;
 pub mod units;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+use crate::cli::{ContainerArgs, RunArgs};
+
+/// A `docker run` option value or combination refused before anything was
+/// sent, as one line for the user, with the docker CLI's exit status for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub message: String,
+    /// 125 for a bad value; docker gives 1 for some conflicts and for options
+    /// the engine is too old for.
+    pub status: u8,
+}
+
+impl Invalid {
+    fn value(message: impl Into<String>) -> Self {
+        Invalid {
+            message: message.into(),
+            status: crate::exit_code::ENGINE_REFUSED,
+        }
+    }
+
+    fn general(message: impl Into<String>) -> Self {
+        Invalid {
+            message: message.into(),
+            status: crate::exit_code::GENERAL,
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+pub use units::invalid_argument;
+
+/// What the command line says beyond the options themselves.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The process gets a TTY.
+    pub tty: bool,
+    /// Stdin is kept open for the process (docker -i, or dpty's default).
+    pub stdin: bool,
+    /// The terminal's size, for the TTY's first size.
+    pub console_size: Option<(u16, u16)>,
+    /// Relative bind-mount sources are taken from here.
+    pub cwd: &'a Path,
+    /// Our own environment, for `-e KEY` without a value.
+    pub lookup: &'a dyn Fn(&str) -> Option<String>,
+    /// Proxy variables from the docker config file, for every container.
+    pub proxy_env: &'a [(String, String)],
+}
+
+/// Which of the container's streams the session attaches to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attach {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Attach {
+    /// Whether the session attaches at all; with nothing attached, `run`
+    /// prints the id and returns, as with `-d`.
+    pub fn any(self) -> bool {
+        self.stdin || self.stdout || self.stderr
+    }
+}
+
+/// The create request for one `dpty run` command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    /// The `name` query parameter.
+    pub name: Option<String>,
+    /// The `platform` query parameter, as the user gave it.
+    pub platform: Option<String>,
+    /// The body: Config fields, `HostConfig` and `NetworkingConfig`.
+    pub body: Value,
+    pub attach: Attach,
+    pub detach: bool,
+    pub cidfile: Option<PathBuf>,
+    pub use_api_socket: bool,
+    /// What the docker CLI warns about while reading these options.
+    pub warnings: Vec<String>,
+    /// `--mount`, for the checks that depend on the engine's version.
+    mounts: Vec<bollard::models::Mount>,
+    /// The networking options, resolved again for the engine's API version.
+    network: OwnedNetworkArgs,
+    /// Options given that some API versions do not have.
+    needs_api: Vec<&'static str>,
+    /// Options only an engine on Windows takes.
+    windows_only: Vec<&'static str>,
+}
+
+/// Turns a `dpty run` command line into the create request the docker CLI
+/// sends for it, refusing what docker refuses.
+pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Invalid> {
+    let c = &args.container;
+    let detach = c.detach;
+    let attach = attach_streams(c, context.stdin)?;
+    if detach && !c.attach.is_empty() {
+        return Err(Invalid::general(
+            "conflicting options: cannot specify both --attach and --detach",
+        ));
+    }
+    if !args.disable_content_trust {
+        return Err(Invalid::value(
+            "--disable-content-trust=false: dpty does not verify image signatures; \
+             drop the option or verify the image with the docker CLI",
+        ));
+    }
+    let attach = if detach {
+        Attach {
+            stdin: false,
+            stdout: false,
+            stderr: false,
+        }
+    } else {
+        attach
+    };
+    if let Some(mac) = &c.mac_address {
+        net::mac_address(mac)
+            .map_err(|_| Invalid::value(format!("{mac} is not a valid mac address")))?;
+    }
+    if c.memory_swappiness != -1 && !(0..=100).contains(&c.memory_swappiness) {
+        return Err(Invalid::value(format!(
+            "invalid value: {}. Valid memory swappiness range is 0-100",
+            c.memory_swappiness
+        )));
+    }
+    let mut words = args.image_and_command.iter();
+    let image = words.next().cloned().unwrap_or_default();
+    let command: Vec<String> = words.cloned().collect();
+
+    let volumes = mounts::volumes(&c.volumes, context.cwd).map_err(Invalid::value)?;
+    let tmpfs = mounts::tmpfs(&c.tmpfs).map_err(Invalid::value)?;
+    let mount_list = mounts::mounts(&c.mounts).map_err(Invalid::value)?;
+    let ports = ports::ports(&c.publish, &c.expose, c.publish_all).map_err(Invalid::value)?;
+    let devices = devices::devices(&c.devices).map_err(Invalid::value)?;
+    let env_flags = env_flags(&args.process.env, context.proxy_env);
+    let env =
+        misc::env(&env_flags, &args.process.env_file, context.lookup).map_err(Invalid::value)?;
+    let labels = misc::labels(&c.labels, &c.label_files).map_err(Invalid::value)?;
+    for (flag, value) in [
+        ("--pid", &c.pid),
+        ("--uts", &c.uts),
+        ("--userns", &c.userns),
+        ("--cgroupns", &c.cgroupns),
+        ("--ipc", &c.ipc),
+    ] {
+        if let Some(value) = value {
+            misc::namespace_mode(flag, value).map_err(Invalid::value)?;
+        }
+    }
+    let restart = match &c.restart {
+        Some(policy) => Some(misc::restart_policy(policy).map_err(Invalid::value)?),
+        None => None,
+    };
+    let log_opts = misc::log_opts(c.log_driver.as_deref(), &c.log_opts).map_err(Invalid::value)?;
+    let security = misc::security_opts(&c.security_opts).map_err(Invalid::value)?;
+    let system_paths = misc::unconfined_system_paths(&c.security_opts);
+    let storage_opts =
+        misc::key_values("--storage-opt", &c.storage_opts).map_err(Invalid::value)?;
+    let health = misc::healthcheck(&misc::HealthArgs {
+        cmd: c.health_cmd.as_deref(),
+        interval: c.health_interval.as_deref(),
+        timeout: c.health_timeout.as_deref(),
+        start_period: c.health_start_period.as_deref(),
+        start_interval: c.health_start_interval.as_deref(),
+        retries: c.health_retries,
+        no_healthcheck: c.no_healthcheck,
+    })
+    .map_err(Invalid::value)?;
+    let mut device_requests = devices::gpus(&c.gpus).map_err(Invalid::value)?;
+    device_requests.extend(devices.requests);
+
+    let bytes = |flag: &str, value: &Option<String>| -> Result<i64, Invalid> {
+        match value {
+            Some(v) => {
+                units::ram_in_bytes(v).map_err(|r| Invalid::value(invalid_argument(flag, v, &r)))
+            }
+            None => Ok(0),
+        }
+    };
+    let memory = bytes("-m, --memory", &c.memory)?;
+    let memory_reservation = bytes("--memory-reservation", &c.memory_reservation)?;
+    let kernel_memory = bytes("--kernel-memory", &c.kernel_memory)?;
+    let shm_size = bytes("--shm-size", &c.shm_size)?;
+    let io_max_bandwidth = bytes("--io-maxbandwidth", &c.io_maxbandwidth)?;
+    let memory_swap = match &c.memory_swap {
+        Some(v) => units::mem_swap(v)
+            .map_err(|r| Invalid::value(invalid_argument("--memory-swap", v, &r)))?,
+        None => 0,
+    };
+    let nano_cpus = match &c.cpus {
+        Some(v) => {
+            units::nano_cpus(v).map_err(|r| Invalid::value(invalid_argument("--cpus", v, &r)))?
+        }
+        None => 0,
+    };
+    let ulimits = misc::ulimits(&c.ulimits).map_err(Invalid::value)?;
+    let sysctls = misc::sysctls(&c.sysctls).map_err(Invalid::value)?;
+    let annotations = misc::key_values("--annotation", &c.annotations).map_err(Invalid::value)?;
+    let extra_hosts = c
+        .add_hosts
+        .iter()
+        .map(|h| net::extra_host(h))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Invalid::value)?;
+    let dns = c
+        .dns
+        .iter()
+        .map(|d| net::dns_server(d))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Invalid::value)?;
+    let dns_search = c
+        .dns_search
+        .iter()
+        .map(|d| net::dns_search(d))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Invalid::value)?;
+    // Checked now for the newest API; resolved again for the engine's own
+    // version once it has answered (see `Container::for_engine`).
+    let networking = net::networking(&network_args(c), NEWEST_API).map_err(Invalid::value)?;
+    let cgroup_rules = devices::cgroup_rules(&c.device_cgroup_rules).map_err(Invalid::value)?;
+    let weight_devices =
+        devices::weight_devices(&c.blkio_weight_devices).map_err(Invalid::value)?;
+    let read_bps =
+        devices::throttle_bps("--device-read-bps", &c.device_read_bps).map_err(Invalid::value)?;
+    let write_bps =
+        devices::throttle_bps("--device-write-bps", &c.device_write_bps).map_err(Invalid::value)?;
+    let read_iops = devices::throttle_iops("--device-read-iops", &c.device_read_iops)
+        .map_err(Invalid::value)?;
+    let write_iops = devices::throttle_iops("--device-write-iops", &c.device_write_iops)
+        .map_err(Invalid::value)?;
+
+    if let Some(policy) = &restart {
+        misc::check_restart_and_rm(policy, args.rm).map_err(Invalid::value)?;
+    }
+
+    let entrypoint = args.entrypoint.as_ref().map(|e| vec![e.clone()]);
+    let open_stdin = context.stdin;
+    let mut config = json!({
+        "Hostname": c.hostname.clone().unwrap_or_default(),
+        "Domainname": c.domainname.clone().unwrap_or_default(),
+        "User": args.process.user.clone().unwrap_or_default(),
+        "AttachStdin": attach.stdin,
+        "AttachStdout": attach.stdout,
+        "AttachStderr": attach.stderr,
+        "Tty": context.tty,
+        "OpenStdin": open_stdin,
+        "StdinOnce": open_stdin && attach.stdin,
+        "Env": env,
+        "Cmd": (!command.is_empty()).then_some(command),
+        "Image": image,
+        "WorkingDir": args.process.workdir.clone().unwrap_or_default(),
+        "Entrypoint": entrypoint,
+        "Labels": labels,
+        "StopSignal": c.stop_signal.clone().unwrap_or_default(),
+    });
+    let fields = config.as_object_mut().expect("a JSON object");
+    if !ports.exposed.is_empty() {
+        fields.insert("ExposedPorts".into(), empty_objects(&ports.exposed));
+    }
+    if !volumes.anonymous.is_empty() {
+        fields.insert("Volumes".into(), empty_objects(&volumes.anonymous));
+    }
+    if let Some(health) = health {
+        fields.insert("Healthcheck".into(), to_value(&health));
+    }
+    if let Some(timeout) = c.stop_timeout {
+        fields.insert("StopTimeout".into(), json!(timeout));
+    }
+    let mut host = json!({
+        "Binds": volumes.binds,
+        "ContainerIDFile": c.cidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        "LogConfig": {
+            "Type": c.log_driver.clone().unwrap_or_default(),
+            "Config": log_opts,
+        },
+        "NetworkMode": "",
+        "PortBindings": to_value(&ports.bindings),
+        "RestartPolicy": restart.as_ref().map(to_value).unwrap_or_else(|| json!({"Name": "no"})),
+        "AutoRemove": args.rm,
+        "VolumeDriver": c.volume_driver.clone().unwrap_or_default(),
+        "VolumesFrom": c.volumes_from,
+        "ConsoleSize": context.console_size.map_or([0, 0], |(rows, cols)| [rows, cols]),
+        "Annotations": annotations,
+        "CapAdd": misc::capabilities(&c.cap_add),
+        "CapDrop": misc::capabilities(&c.cap_drop),
+        "CgroupnsMode": c.cgroupns.clone().unwrap_or_default(),
+        "Dns": dns,
+        "DnsOptions": c.dns_options,
+        "DnsSearch": dns_search,
+        "ExtraHosts": extra_hosts,
+        "GroupAdd": c.group_add,
+        "IpcMode": c.ipc.clone().unwrap_or_default(),
+        "Cgroup": "",
+        "Links": [],
+        "OomScoreAdj": c.oom_score_adj,
+        "PidMode": c.pid.clone().unwrap_or_default(),
+        "Privileged": args.process.privileged,
+        "PublishAllPorts": c.publish_all,
+        "ReadonlyRootfs": c.read_only,
+        "SecurityOpt": security,
+        "StorageOpt": storage_opts,
+        "Tmpfs": tmpfs,
+        "UTSMode": c.uts.clone().unwrap_or_default(),
+        "UsernsMode": c.userns.clone().unwrap_or_default(),
+        "ShmSize": shm_size,
+    });
+    let resources = json!({
+        "Sysctls": sysctls,
+        "Runtime": c.runtime.clone().unwrap_or_default(),
+        "Isolation": c.isolation.clone().unwrap_or_default(),
+        "CpuShares": c.cpu_shares,
+        "Memory": memory,
+        "NanoCpus": nano_cpus,
+        "CgroupParent": c.cgroup_parent.clone().unwrap_or_default(),
+        "BlkioWeight": c.blkio_weight,
+        "BlkioWeightDevice": to_value(&weight_devices),
+        "BlkioDeviceReadBps": to_value(&read_bps),
+        "BlkioDeviceWriteBps": to_value(&write_bps),
+        "BlkioDeviceReadIOps": to_value(&read_iops),
+        "BlkioDeviceWriteIOps": to_value(&write_iops),
+        "CpuPeriod": c.cpu_period,
+        "CpuQuota": c.cpu_quota,
+        "CpuRealtimePeriod": c.cpu_rt_period,
+        "CpuRealtimeRuntime": c.cpu_rt_runtime,
+        "CpusetCpus": c.cpuset_cpus.clone().unwrap_or_default(),
+        "CpusetMems": c.cpuset_mems.clone().unwrap_or_default(),
+    });
+    let limits = json!({
+        "Devices": to_value(&devices.mappings),
+        "DeviceCgroupRules": cgroup_rules,
+        "DeviceRequests": to_value(&device_requests),
+        "KernelMemory": kernel_memory,
+        "MemoryReservation": memory_reservation,
+        "MemorySwap": memory_swap,
+        "MemorySwappiness": c.memory_swappiness,
+        "OomKillDisable": c.oom_kill_disable,
+        "PidsLimit": c.pids_limit,
+        "Ulimits": to_value(&ulimits),
+        "CpuCount": c.cpu_count.unwrap_or(0),
+        "CpuPercent": c.cpu_percent.unwrap_or(0),
+        "IOMaximumIOps": c.io_maxiops.unwrap_or(0),
+        "IOMaximumBandwidth": io_max_bandwidth,
+        "Mounts": to_value(&mount_list),
+    });
+    let host_fields = host.as_object_mut().expect("a JSON object");
+    for part in [resources, limits] {
+        if let Value::Object(part) = part {
+            host_fields.extend(part);
+        }
+    }
+    if let Some(init) = c.init {
+        host_fields.insert("Init".into(), json!(init));
+    }
+    if system_paths {
+        // `systempaths=unconfined`: nothing masked, nothing read-only.
+        host_fields.insert("MaskedPaths".into(), json!([]));
+        host_fields.insert("ReadonlyPaths".into(), json!([]));
+    }
+    fields.insert("HostConfig".into(), host);
+    let mut container_body = config;
+    set_networking(&mut container_body, networking);
+
+    let needs_api = [
+        ("--annotation", !c.annotations.is_empty()),
+        ("--health-start-interval", c.health_start_interval.is_some()),
+        ("--health-start-period", c.health_start_period.is_some()),
+        ("--cgroupns", c.cgroupns.is_some()),
+        ("--gpus", !c.gpus.is_empty()),
+        (
+            "--platform",
+            c.platform.as_ref().is_some_and(|p| !p.is_empty()),
+        ),
+        ("--stop-timeout", c.stop_timeout.is_some()),
+        ("--init", c.init.is_some()),
+        ("--cpus", c.cpus.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, given)| given.then_some(flag))
+    .collect();
+    let mut windows_only = Vec::new();
+    for (flag, given) in [
+        ("--cpu-count", c.cpu_count.is_some()),
+        ("--cpu-percent", c.cpu_percent.is_some()),
+        ("--io-maxbandwidth", c.io_maxbandwidth.is_some()),
+        ("--io-maxiops", c.io_maxiops.is_some()),
+    ] {
+        if given {
+            windows_only.push(flag);
+        }
+    }
+    Ok(Container {
+        name: args.name.clone(),
+        platform: c.platform.clone().filter(|p| !p.is_empty()),
+        body: container_body,
+        network: network_args_owned(c),
+        attach,
+        detach,
+        cidfile: c.cidfile.clone().filter(|p| !p.as_os_str().is_empty()),
+        use_api_socket: c.use_api_socket,
+        warnings: mounts::mount_warnings(&c.mounts),
+        mounts: mount_list.clone(),
+        needs_api,
+        windows_only,
+    })
+}
+
+impl Container {
+    /// Applies what depends on the engine, as the docker CLI does once it has
+    /// pinged it: options its API version or OS cannot take are refused, and
+    /// fields it would not understand are left out.
+    pub fn for_engine(&mut self, api: (usize, usize), os_type: &str) -> Result<(), Invalid> {
+        for flag in &self.needs_api {
+            misc::require_api(flag, api).map_err(Invalid::general)?;
+        }
+        if !os_type.is_empty() && os_type != "windows" {
+            if let Some(flag) = self.windows_only.first() {
+                return Err(Invalid::general(format!(
+                    "\"{flag}\" is only supported on a Docker daemon running on windows, \
+                     but the Docker daemon is running on {os_type}"
+                )));
+            }
+        }
+        let networking = net::networking(&self.network.borrowed(), api).map_err(Invalid::value)?;
+        set_networking(&mut self.body, networking);
+        let host = self.body["HostConfig"].as_object_mut();
+        if let Some(host) = host {
+            // Kernel memory exists only between API 1.40 and 1.41.
+            if !((1, 40)..(1, 42)).contains(&api) {
+                host.remove("KernelMemory");
+            }
+        }
+        let version = format!("{}.{}", api.0, api.1);
+        mounts::check_api_version(&self.mounts, &version).map_err(Invalid::value)?;
+        if api >= (1, 44) {
+            if let Some(config) = self.body.as_object_mut() {
+                config.remove("MacAddress");
+            }
+        }
+        if api < (1, 41) {
+            self.platform = None;
+        }
+        Ok(())
+    }
+}
+
+impl Container {
+    /// `--use-api-socket`: the engine's socket is mounted at
+    /// `/var/run/docker.sock`, which needs an engine reached by a unix socket.
+    pub fn mount_api_socket(&mut self, endpoint: &str) -> Result<(), Invalid> {
+        if !self.use_api_socket {
+            return Ok(());
+        }
+        let Some(socket) = endpoint.strip_prefix("unix://") else {
+            return Err(Invalid::value(format!(
+                "flag --use-api-socket can only be used with unix sockets: docker endpoint {endpoint} incompatible"
+            )));
+        };
+        let mount = json!({
+            "Type": "bind",
+            "Source": socket,
+            "Target": "/var/run/docker.sock",
+            "BindOptions": {},
+        });
+        let host = &mut self.body["HostConfig"];
+        match host["Mounts"].as_array_mut() {
+            Some(mounts) => mounts.push(mount),
+            None => host["Mounts"] = json!([mount]),
+        }
+        Ok(())
+    }
+}
+
+/// The newest API version whose rules dpty knows.
+const NEWEST_API: (usize, usize) = (1, 51);
+
+/// The networking options, kept until the engine's API version is known.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct OwnedNetworkArgs {
+    networks: Vec<String>,
+    aliases: Vec<String>,
+    ipv4: Option<String>,
+    ipv6: Option<String>,
+    links: Vec<String>,
+    link_local_ips: Vec<String>,
+    mac_address: Option<String>,
+}
+
+impl OwnedNetworkArgs {
+    fn borrowed(&self) -> net::NetworkArgs<'_> {
+        net::NetworkArgs {
+            networks: &self.networks,
+            aliases: &self.aliases,
+            ipv4: self.ipv4.as_deref(),
+            ipv6: self.ipv6.as_deref(),
+            links: &self.links,
+            link_local_ips: &self.link_local_ips,
+            mac_address: self.mac_address.as_deref(),
+        }
+    }
+}
+
+fn network_args_owned(c: &ContainerArgs) -> OwnedNetworkArgs {
+    OwnedNetworkArgs {
+        networks: c.networks.clone(),
+        aliases: c.network_aliases.clone(),
+        ipv4: c.ip.clone(),
+        ipv6: c.ip6.clone(),
+        links: c.links.clone(),
+        link_local_ips: c.link_local_ips.clone(),
+        mac_address: c.mac_address.clone(),
+    }
+}
+
+fn network_args(c: &ContainerArgs) -> net::NetworkArgs<'_> {
+    net::NetworkArgs {
+        networks: &c.networks,
+        aliases: &c.network_aliases,
+        ipv4: c.ip.as_deref(),
+        ipv6: c.ip6.as_deref(),
+        links: &c.links,
+        link_local_ips: &c.link_local_ips,
+        mac_address: c.mac_address.as_deref(),
+    }
+}
+
+/// Puts resolved networking where the create request carries it.
+fn set_networking(body: &mut Value, networking: net::Networking) {
+    body["HostConfig"]["NetworkMode"] = json!(networking.mode.unwrap_or_default());
+    body["HostConfig"]["Links"] = json!(networking.links);
+    body["NetworkingConfig"] = json!({ "EndpointsConfig": to_value(&networking.endpoints) });
+    match networking.config_mac_address {
+        Some(mac) => body["MacAddress"] = json!(mac),
+        None => {
+            if let Some(fields) = body.as_object_mut() {
+                fields.remove("MacAddress");
+            }
+        }
+    }
+}
+
+/// The `-e` values, then the config file's proxy variables that `-e` does
+/// not set, as the docker CLI adds them.
+fn env_flags(flags: &[String], proxy_env: &[(String, String)]) -> Vec<String> {
+    let given = |name: &str| {
+        flags
+            .iter()
+            .any(|item| item.split('=').next() == Some(name))
+    };
+    let mut out = flags.to_vec();
+    for (name, value) in proxy_env {
+        if !given(name) {
+            out.push(format!("{name}={value}"));
+        }
+    }
+    out
+}
+
+/// `-a` values, validated; with none, stdout and stderr. Stdin is attached
+/// whenever it is kept open.
+fn attach_streams(c: &ContainerArgs, stdin: bool) -> Result<Attach, Invalid> {
+    let mut attach = Attach {
+        stdin,
+        stdout: c.attach.is_empty(),
+        stderr: c.attach.is_empty(),
+    };
+    for stream in &c.attach {
+        match stream.to_ascii_lowercase().as_str() {
+            "stdin" => attach.stdin = true,
+            "stdout" => attach.stdout = true,
+            "stderr" => attach.stderr = true,
+            _ => {
+                return Err(Invalid::value(invalid_argument(
+                    "-a, --attach",
+                    stream,
+                    "valid streams are STDIN, STDOUT and STDERR",
+                )))
+            }
+        }
+    }
+    Ok(attach)
+}
+
+/// `{"80/tcp": {}, ...}`: the shape the API wants for sets.
+fn empty_objects(keys: &[String]) -> Value {
+    Value::Object(
+        keys.iter()
+            .map(|k| (k.clone(), Value::Object(Map::new())))
+            .collect(),
+    )
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

@@ -4,7 +4,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+mod create;
+
+pub use create::ContainerArgs;
 
 const ENVIRONMENT_AND_STATUS: &str = "\
 Environment:
@@ -36,7 +40,8 @@ Exit status:
     arg_required_else_help = true
 )]
 pub struct Cli {
-    /// Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default
+    /// Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or
+    /// ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default
     /// DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman's socket)
     #[arg(
         short = 'H',
@@ -47,11 +52,11 @@ pub struct Cli {
     )]
     pub host: Option<String>,
 
-    /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)
+    /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`).
+    /// Before the command only, as with docker: `dpty run -c` is --cpu-shares
     #[arg(
         short = 'c',
         long,
-        global = true,
         value_name = "NAME",
         help_heading = "Engine options"
     )]
@@ -201,17 +206,16 @@ pub struct ProcessArgs {
     long_about = "Create a container from IMAGE, attach this terminal to it, start it, and exit \
                   with its status. With neither -i nor -t, stdin is attached when it is a terminal \
                   and a TTY is used when stdin and stdout are terminals. Ctrl-P Ctrl-Q detaches \
-                  and leaves the container running.",
+                  and leaves the container running. Every option of docker run is accepted, with \
+                  the same meaning; -h is --hostname, as with docker.",
     after_help = "Options go before IMAGE; everything after IMAGE is the command.\n\n\
                   Example: dpty run --rm busybox sh",
-    override_usage = "dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]"
+    override_usage = "dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+    disable_help_flag = true
 )]
 pub struct RunArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Terminal and streams")]
     pub streams: StreamArgs,
-
-    #[command(flatten)]
-    pub process: ProcessArgs,
 
     #[command(flatten)]
     pub session: SessionArgs,
@@ -219,33 +223,47 @@ pub struct RunArgs {
     #[command(flatten)]
     pub signals: SignalArgs,
 
-    /// Remove the container when it exits (docker --rm)
-    #[arg(long)]
+    /// Remove the container and its anonymous volumes when it exits (docker --rm)
+    #[arg(long, help_heading = "Running", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", hide_possible_values = true,
+        default_value_t = false,
+        action = ArgAction::Set, value_name = "BOOL")]
     pub rm: bool,
 
     /// Name the container (docker --name)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = "Running")]
     pub name: Option<String>,
 
+    #[command(flatten, next_help_heading = "Process")]
+    pub process: ProcessArgs,
+
     /// Override the image's entrypoint (docker --entrypoint)
-    #[arg(long, value_name = "COMMAND")]
+    #[arg(long, value_name = "COMMAND", help_heading = "Process")]
     pub entrypoint: Option<String>,
 
-    /// Network mode: none, host, bridge or a network name (docker --network)
-    #[arg(long = "network", alias = "net", value_name = "NETWORK")]
-    pub network: Option<String>,
-
-    /// Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)
-    #[arg(short = 'v', long = "volume", value_name = "VOLUME")]
-    pub volumes: Vec<String>,
-
     /// When to pull the image: missing (when not present), always, or never (docker --pull)
-    #[arg(long, value_enum, default_value_t = PullPolicy::Missing, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = PullPolicy::Missing, value_name = "WHEN",
+          help_heading = "Image")]
     pub pull: PullPolicy,
 
     /// Print nothing while pulling (docker -q)
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, help_heading = "Image")]
     pub quiet: bool,
+
+    /// Skip image verification; dpty never verifies, so only true is accepted (docker
+    /// --disable-content-trust)
+    #[arg(long = "disable-content-trust", help_heading = "Image", num_args = 0..=1,
+          require_equals = true, default_missing_value = "true", default_value_t = true,
+          hide_possible_values = true,
+        action = ArgAction::Set, value_name = "BOOL")]
+    pub disable_content_trust: bool,
+
+    #[command(flatten)]
+    pub container: Box<ContainerArgs>,
+
+    /// Print help (-h is --hostname, as with docker)
+    #[arg(long, action = ArgAction::Help, help_heading = "Options")]
+    pub help: Option<bool>,
 
     /// The image, then the command and its arguments
     #[arg(
@@ -269,6 +287,13 @@ pub struct RunArgs {
 pub struct ExecArgs {
     #[command(flatten)]
     pub streams: StreamArgs,
+
+    /// Start the command in the background and return at once (docker exec -d)
+    #[arg(short = 'd', long, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", hide_possible_values = true,
+        default_value_t = false,
+        action = ArgAction::Set, value_name = "BOOL")]
+    pub detach: bool,
 
     #[command(flatten)]
     pub process: ProcessArgs,
@@ -396,6 +421,99 @@ mod tests {
     fn repeated_options_accumulate() {
         let args = run(&["run", "-e", "A=1", "-e", "B", "-v", "/a:/b", "busybox"]);
         assert_eq!(args.process.env, ["A=1", "B"]);
-        assert_eq!(args.volumes, ["/a:/b"]);
+        assert_eq!(args.container.volumes, ["/a:/b"]);
+    }
+
+    #[test]
+    fn h_is_hostname_on_run_and_help_is_long_only() {
+        let args = run(&[
+            "run",
+            "--name=bonita",
+            "-h",
+            "bonita.local",
+            "busybox",
+            "true",
+        ]);
+        assert_eq!(args.container.hostname.as_deref(), Some("bonita.local"));
+        assert_eq!(args.name.as_deref(), Some("bonita"));
+        let help = parse(&["run", "--help"]).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        // A bare -h wants its value, as docker's does: never help and status 0.
+        let bare = parse(&["run", "-h"]).unwrap_err();
+        assert_ne!(bare.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn c_is_cpu_shares_on_run_and_context_before_the_command() {
+        let args = run(&["run", "-c", "512", "busybox"]);
+        assert_eq!(args.container.cpu_shares, 512);
+        let cli = parse(&["-c", "remote", "run", "busybox"]).unwrap();
+        assert_eq!(cli.context.as_deref(), Some("remote"));
+        assert!(parse(&["run", "--context", "remote", "busybox"]).is_err());
+    }
+
+    #[test]
+    fn boolean_options_take_docker_s_explicit_values() {
+        let args = run(&[
+            "run",
+            "-itd",
+            "--rm=false",
+            "--init=false",
+            "-P=true",
+            "busybox",
+        ]);
+        assert!(args.streams.interactive && args.streams.tty && args.container.detach);
+        assert!(!args.rm);
+        assert_eq!(args.container.init, Some(false));
+        assert!(args.container.publish_all);
+        let args = run(&["run", "--init", "--read-only", "busybox"]);
+        assert_eq!(args.container.init, Some(true));
+        assert!(args.container.read_only);
+        assert_eq!(run(&["run", "busybox"]).container.init, None);
+    }
+
+    #[test]
+    fn numeric_options_take_negative_values_and_refuse_words() {
+        let args = run(&[
+            "run",
+            "--memory-swappiness",
+            "-1",
+            "--pids-limit",
+            "-1",
+            "--oom-score-adj",
+            "-500",
+            "busybox",
+        ]);
+        assert_eq!(args.container.memory_swappiness, -1);
+        assert_eq!(args.container.pids_limit, -1);
+        assert_eq!(args.container.oom_score_adj, -500);
+        assert_eq!(run(&["run", "busybox"]).container.memory_swappiness, -1);
+        assert!(parse(&["run", "--cpu-shares", "x", "busybox"]).is_err());
+        assert!(parse(&["run", "--blkio-weight", "70000", "busybox"]).is_err());
+    }
+
+    #[test]
+    fn docker_aliases_are_accepted() {
+        let args = run(&[
+            "run",
+            "--net",
+            "none",
+            "--net-alias",
+            "a",
+            "--dns-opt",
+            "ndots:1",
+            "busybox",
+        ]);
+        assert_eq!(args.container.networks, ["none"]);
+        assert_eq!(args.container.network_aliases, ["a"]);
+        assert_eq!(args.container.dns_options, ["ndots:1"]);
+    }
+
+    #[test]
+    fn exec_detaches_with_d() {
+        match parse(&["exec", "-d", "c", "sleep", "1"]).unwrap().command {
+            Command::Exec(exec) => assert!(exec.detach),
+            other => panic!("not exec: {other:?}"),
+        }
     }
 }
