@@ -1,8 +1,9 @@
 //! Where the engine is and how to open a connection to it.
 //!
-//! Every request dpty makes, through bollard or its own, goes over a fresh
+//! Every request dpty makes, through bollard or its own, goes over a
 //! connection opened here, so the REST calls and the hijacked attach streams
-//! always share one transport.
+//! always share one transport. Local sockets get a fresh connection per
+//! request; ssh connections, which are costly to open, are kept for reuse.
 
 use std::fmt;
 use std::io;
@@ -19,6 +20,7 @@ use tokio::net::{TcpStream, UnixStream};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
+use super::ssh::{SshConn, SshPool, SshSpec};
 use super::tls::{self, TlsOptions};
 
 /// The socket the docker CLI uses when nothing else is configured.
@@ -30,7 +32,12 @@ const DEFAULT_TLS_PORT: u16 = 2376;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     Unix(PathBuf),
-    Tcp { host: String, port: u16 },
+    Tcp {
+        host: String,
+        port: u16,
+    },
+    /// Through the system's `ssh`, running `docker system dial-stdio` there.
+    Ssh(SshSpec),
 }
 
 impl Endpoint {
@@ -50,11 +57,14 @@ impl Endpoint {
             }
             return Ok(Endpoint::Unix(PathBuf::from(path)));
         }
+        if address.starts_with("ssh://") {
+            return Ok(Endpoint::Ssh(SshSpec::parse(address)?));
+        }
         let rest = address
             .strip_prefix("tcp://")
             .or_else(|| address.strip_prefix("http://"));
         let Some(rest) = rest else {
-            bail!("unsupported engine address '{address}': use unix:///path/to/docker.sock or tcp://host:port");
+            bail!("unsupported engine address '{address}': use unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host");
         };
         let rest = rest.trim_end_matches('/');
         let (host, port) = match rest.strip_prefix('[') {
@@ -85,7 +95,7 @@ impl Endpoint {
     /// The `Host` header for requests to this endpoint.
     pub fn host_header(&self) -> String {
         match self {
-            Endpoint::Unix(_) => "docker".to_owned(),
+            Endpoint::Unix(_) | Endpoint::Ssh(_) => "docker".to_owned(),
             Endpoint::Tcp { host, port } => format!("{host}:{port}"),
         }
     }
@@ -97,6 +107,8 @@ pub struct Transport {
     pub endpoint: Endpoint,
     /// TLS settings; only ever set for TCP endpoints.
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// Open connections kept for reuse; only for ssh endpoints.
+    pub(super) ssh_pool: Option<Arc<SshPool>>,
 }
 
 impl Transport {
@@ -105,7 +117,12 @@ impl Transport {
             (Endpoint::Tcp { .. }, Some(options)) => Some(tls::client_config(options)?),
             _ => None,
         };
-        Ok(Transport { endpoint, tls })
+        let ssh_pool = matches!(endpoint, Endpoint::Ssh(_)).then(Arc::default);
+        Ok(Transport {
+            endpoint,
+            tls,
+            ssh_pool,
+        })
     }
 
     pub async fn connect(&self) -> io::Result<Connection> {
@@ -126,6 +143,7 @@ impl Transport {
                     .map_err(|e| io::Error::new(e.kind(), format!("TLS handshake failed: {e}")))?;
                 Ok(Connection::Tls(Box::new(tls)))
             }
+            Endpoint::Ssh(spec) => SshConn::spawn(spec).map(Connection::Ssh),
         }
     }
 }
@@ -138,6 +156,7 @@ impl fmt::Display for Endpoint {
                 write!(f, "tcp://[{host}]:{port}")
             }
             Endpoint::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+            Endpoint::Ssh(spec) => spec.fmt(f),
         }
     }
 }
@@ -148,6 +167,7 @@ pub enum Connection {
     Unix(UnixStream),
     Tcp(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
+    Ssh(SshConn),
 }
 
 impl crate::engine::RawSocket for Connection {
@@ -156,7 +176,9 @@ impl crate::engine::RawSocket for Connection {
         match self {
             Connection::Unix(s) => Some(s.as_raw_fd()),
             Connection::Tcp(s) => Some(s.as_raw_fd()),
-            Connection::Tls(_) => None,
+            // Splicing into ssh's stdin would keep a duplicate of the pipe
+            // open, and ssh would never see stdin end.
+            Connection::Tls(_) | Connection::Ssh(_) => None,
         }
     }
 }
@@ -171,6 +193,7 @@ impl AsyncRead for Connection {
             Connection::Unix(s) => Pin::new(s).poll_read(cx, buf),
             Connection::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             Connection::Tls(s) => Pin::new(s).poll_read(cx, buf),
+            Connection::Ssh(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
 }
@@ -185,6 +208,7 @@ impl AsyncWrite for Connection {
             Connection::Unix(s) => Pin::new(s).poll_write(cx, buf),
             Connection::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             Connection::Tls(s) => Pin::new(s).poll_write(cx, buf),
+            Connection::Ssh(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
 
@@ -193,16 +217,19 @@ impl AsyncWrite for Connection {
             Connection::Unix(s) => Pin::new(s).poll_flush(cx),
             Connection::Tcp(s) => Pin::new(s).poll_flush(cx),
             Connection::Tls(s) => Pin::new(s).poll_flush(cx),
+            Connection::Ssh(s) => Pin::new(s).poll_flush(cx),
         }
     }
 
     /// Closes only the write side: the engine sees stdin end, output goes on.
-    /// Over TLS this sends close_notify, then shuts the TCP write side.
+    /// Over TLS this sends close_notify, then shuts the TCP write side; over
+    /// ssh it closes ssh's stdin.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Connection::Unix(s) => Pin::new(s).poll_shutdown(cx),
             Connection::Tcp(s) => Pin::new(s).poll_shutdown(cx),
             Connection::Tls(s) => Pin::new(s).poll_shutdown(cx),
+            Connection::Ssh(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
 
@@ -215,6 +242,7 @@ impl AsyncWrite for Connection {
             Connection::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             Connection::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             Connection::Tls(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Connection::Ssh(s) => Pin::new(s).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -269,6 +297,19 @@ mod tests {
     }
 
     #[test]
+    fn parses_ssh_addresses_even_with_tls_flags() {
+        let expected = Endpoint::Ssh(SshSpec {
+            user: Some("me".into()),
+            host: "host".into(),
+            port: None,
+            path: None,
+        });
+        assert_eq!(Endpoint::parse("ssh://me@host").unwrap(), expected);
+        assert_eq!(Endpoint::parse_tls("ssh://me@host").unwrap(), expected);
+        assert!(Endpoint::parse("ssh://me:secret@host").is_err());
+    }
+
+    #[test]
     fn tls_endpoints_default_to_port_2376() {
         assert_eq!(
             Endpoint::parse_tls("tcp://127.0.0.1").unwrap(),
@@ -281,8 +322,9 @@ mod tests {
 
     #[test]
     fn refuses_unknown_schemes_with_a_hint() {
-        let err = Endpoint::parse("ssh://me@host").unwrap_err().to_string();
+        let err = Endpoint::parse("fd://3").unwrap_err().to_string();
         assert!(err.contains("unix://"), "{err}");
+        assert!(err.contains("ssh://"), "{err}");
         assert!(Endpoint::parse("tcp://host:notaport").is_err());
     }
 
@@ -292,6 +334,7 @@ mod tests {
             "unix:///tmp/d.sock",
             "tcp://127.0.0.1:2375",
             "tcp://[::1]:2375",
+            "ssh://me@host:2222/run/docker.sock",
         ] {
             assert_eq!(Endpoint::parse(address).unwrap().to_string(), address);
         }

@@ -10,6 +10,7 @@
 mod connect;
 pub mod context;
 mod hijack;
+mod ssh;
 mod tls;
 
 use std::fmt;
@@ -19,7 +20,8 @@ use anyhow::Context as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
-use hyper::header::{CONTENT_TYPE, HOST};
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::{CONTENT_TYPE, HOST, UPGRADE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;
@@ -86,6 +88,14 @@ pub struct Unreachable {
 
 impl fmt::Display for Unreachable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Endpoint::Ssh(_) = self.endpoint {
+            // ssh's own words say what went wrong, and what to check.
+            return write!(
+                f,
+                "cannot connect to the Docker engine at {}: {}",
+                self.endpoint, self.source
+            );
+        }
         let reason = match self.source.kind() {
             io::ErrorKind::NotFound => "no such socket".to_owned(),
             io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
@@ -128,7 +138,12 @@ impl Client {
             .header(HOST, endpoint.host_header())
             .body(Full::new(Bytes::new()))?;
         let response = match send(&transport, ping).await {
-            Ok(response) => response,
+            // Read to the end, so that its connection can be reused.
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                let _ = body.collect().await;
+                Response::from_parts(parts, ())
+            }
             Err(SendError::Connect(source)) => return Err(Unreachable { endpoint, source }.into()),
             Err(SendError::Http(e)) => {
                 return Err(e)
@@ -346,20 +361,34 @@ impl SendError {
     }
 }
 
-/// Sends one request over a new connection and returns once the response
-/// headers are in. The connection task lives as long as the response body
-/// (or the upgraded stream) needs it.
+/// Sends one request and returns once the response headers are in. The
+/// connection task lives as long as the response body (or the upgraded
+/// stream) needs it. Local sockets get a new connection for every request;
+/// ssh engines reuse theirs.
 async fn send<B>(
     transport: &Transport,
     request: Request<B>,
 ) -> Result<Response<Incoming>, SendError>
 where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    if let (Some(pool), Endpoint::Ssh(spec)) = (&transport.ssh_pool, &transport.endpoint) {
+        return send_over_ssh(pool, spec, request).await;
+    }
+    let io = transport.connect().await.map_err(SendError::Connect)?;
+    let mut sender = handshake(io).await?;
+    sender.send_request(request).await.map_err(SendError::Http)
+}
+
+/// Starts HTTP on a new connection; its task ends when the connection does.
+async fn handshake<B>(io: connect::Connection) -> Result<SendRequest<B>, SendError>
+where
     B: Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let io = transport.connect().await.map_err(SendError::Connect)?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
         .await
         .map_err(SendError::Http)?;
     tokio::spawn(async move {
@@ -367,7 +396,68 @@ where
             debug!(%error, "engine connection ended with an error");
         }
     });
-    sender.send_request(request).await.map_err(SendError::Http)
+    Ok(sender)
+}
+
+/// Sends a request over an idle ssh connection, or a new one. A connection
+/// that is upgraded to a stream leaves the pool for good; any other goes
+/// back and is handed out again once its response has been read.
+async fn send_over_ssh<B>(
+    pool: &ssh::SshPool,
+    spec: &ssh::SshSpec,
+    request: Request<B>,
+) -> Result<Response<Incoming>, SendError>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let upgrade = request.headers().contains_key(UPGRADE);
+    let request = request.map(|body| body.map_err(Into::into).boxed_unsync());
+    let mut pooled = loop {
+        let Some(mut pooled) = pool.take() else {
+            let pooled = open_ssh(spec).await?;
+            for _ in 0..pool.spares_to_open() {
+                match open_ssh(spec).await {
+                    Ok(spare) => pool.park(spare),
+                    Err(error) => debug!(?error, "opening a spare ssh connection failed"),
+                }
+            }
+            break pooled;
+        };
+        // One that served before is ready already; this only notices one
+        // that closed since.
+        if pooled.fresh || pooled.sender.ready().await.is_ok() {
+            break pooled;
+        }
+    };
+    let process = pooled.process.clone();
+    match pooled.sender.send_request(request).await {
+        Ok(response) => {
+            if !upgrade {
+                pooled.fresh = false;
+                pool.park(pooled);
+            }
+            Ok(response)
+        }
+        Err(error) => {
+            drop(pooled);
+            match process.failure().await {
+                Some(failed) => Err(SendError::Connect(io::Error::other(failed))),
+                None => Err(SendError::Http(error)),
+            }
+        }
+    }
+}
+
+async fn open_ssh(spec: &ssh::SshSpec) -> Result<ssh::Pooled, SendError> {
+    let conn = ssh::SshConn::spawn(spec).map_err(SendError::Connect)?;
+    let process = conn.process();
+    let sender = handshake(connect::Connection::Ssh(conn)).await?;
+    Ok(ssh::Pooled {
+        sender,
+        process,
+        fresh: true,
+    })
 }
 
 /// Reads an error response's `{"message": ...}` body into an [`ApiError`].
