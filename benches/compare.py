@@ -17,6 +17,10 @@ which then exits; this script is the child subreaper, inherits the client and re
 with wait4 itself. The same `setsid` gives each client its own session and, for the
 TTY scenarios, makes the pty its controlling terminal, as a shell would.
 
+With --ssh-host ssh://..., scenario 8 runs start-up and throughput again through ssh
+(both clients start the system's `ssh` to run `docker system dial-stdio` on that host):
+scripts/bench.sh sets that up against a private sshd on loopback (scripts/sshd.sh).
+
 Usage: python3 benches/compare.py [--quick] [--repeats N] ...   (scripts/bench.sh builds
 dpty and provides the engine first; run with --help for all options)
 """
@@ -415,7 +419,9 @@ class Bench:
         wanted = set(args.scenarios)
         # Result keys: scenario 4 ("startup") yields two of them.
         self.keys = (wanted & {"tty", "notty", "stdin", "echo"}) | (
-            {"exec-start", "run-start"} if "startup" in wanted else set())
+            {"exec-start", "run-start"} if "startup" in wanted else set()) | (
+            {"ssh-exec-start", "ssh-run-start", "ssh-notty", "ssh-stdin"}
+            if "ssh" in wanted and args.ssh_host else set())
 
     # bookkeeping
 
@@ -444,10 +450,11 @@ class Bench:
 
     # 1 and 2: output with and without a TTY
 
-    def output(self, client: str, tty: bool, nbytes: int) -> Sample:
+    def output(self, client: str, tty: bool, nbytes: int, host: str | None = None) -> Sample:
         if client == "raw":
             return self.raw(tty, nbytes)
-        cmd = [self.paths[client], "exec", *(["-it"] if tty else []), self.container]
+        cmd = [self.paths[client], *(["-H", host] if host else [])]
+        cmd += ["exec", *(["-it"] if tty else []), self.container]
         cmd += ["head", "-c", str(nbytes), "/dev/zero"]
         r, w = os.pipe()
         master = slave = None
@@ -543,8 +550,9 @@ class Bench:
 
     # 3: stdin
 
-    def stdin(self, client: str, nbytes: int) -> Sample:
-        cmd = [self.paths[client], "exec", "-i", self.container, "wc", "-c"]
+    def stdin(self, client: str, nbytes: int, host: str | None = None) -> Sample:
+        cmd = [self.paths[client], *(["-H", host] if host else [])]
+        cmd += ["exec", "-i", self.container, "wc", "-c"]
         r_in, w_in = os.pipe()
         r_out, w_out = os.pipe()
         block = memoryview(bytes(BLOCK))
@@ -759,6 +767,33 @@ class Bench:
             for rep in range(a.repeats):
                 for c in self.order(rep):
                     self.record("echo", c, rep, self.echo, a.keystrokes)
+        if "ssh" in wanted and a.ssh_host:
+            self.run_ssh()
+        elif "ssh" in wanted:
+            print("8. over ssh: skipped (no --ssh-host)", file=sys.stderr, flush=True)
+
+    def run_ssh(self) -> None:
+        """Scenario 8: the same engine reached through ssh by both clients."""
+        a = self.args
+        h = ["-H", a.ssh_host]
+        print(f"8. over ssh ({a.ssh_host})", file=sys.stderr, flush=True)
+        for client in CLIENTS:  # unmeasured: the remote side's page cache
+            s = self.startup(client, [*h, "exec", "-it", self.container, "true"])
+            if s.error:
+                self.failures.append(f"warm-up / {client} over ssh: {s.error}")
+        exec_tail = [*h, "exec", "-it", self.container, "true"]
+        run_tail = [*h, "run", "--rm", "-it", "--network", "none", a.image, "true"]
+        for rep in range(a.startup_repeats):
+            for c in self.order(rep):
+                self.record("ssh-exec-start", c, rep, self.startup, exec_tail)
+            for c in self.order(rep):
+                self.record("ssh-run-start", c, rep, self.startup, run_tail)
+        for rep in range(a.repeats):
+            for c in self.order(rep):
+                self.record("ssh-notty", c, rep, self.output, False, a.ssh_bytes, a.ssh_host)
+        for rep in range(a.repeats):
+            for c in self.order(rep):
+                self.record("ssh-stdin", c, rep, self.stdin, a.ssh_bytes, a.ssh_host)
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -834,6 +869,11 @@ ROWS = [
     ("echo", "p50 ms", "5. keystroke echo p50 (exec -it cat)", 1.0, "low"),
     ("echo", "p99 ms", "5. keystroke echo p99", 1.0, "low"),
     ("echo", "RSS MiB", "5. keystroke echo: peak RSS", 1 / 3, "low"),
+    # Over ssh, CPU and RSS would count whichever ssh processes a client happened to reap.
+    ("ssh-exec-start", "wall ms", "8. over ssh: start-up, exec -it C true", None, "low"),
+    ("ssh-run-start", "wall ms", "8. over ssh: start-up, run --rm -it busybox true", None, "low"),
+    ("ssh-notty", "MB/s", "8. over ssh: output, no TTY (exec, head -c)", None, "high"),
+    ("ssh-stdin", "MB/s", "8. over ssh: stdin (exec -i wc -c)", None, "high"),
 ]
 
 
@@ -873,6 +913,9 @@ def report(bench: Bench, started: float) -> None:
           f"interleaved (A B, then B A, ...); medians of successful runs")
     print(f"- sizes: TTY output {a.tty_bytes / MB:g} MB, output {a.bytes / MB:g} MB, "
           f"stdin {a.stdin_bytes / MB:g} MB, {a.keystrokes} keystrokes {a.key_gap:g} ms apart")
+    if "ssh" in a.scenarios:
+        print(f"- over ssh (8): {a.ssh_host or 'skipped, no --ssh-host'}; "
+              f"{a.ssh_bytes / MB:g} MB each way; ssh: {cmd_output(['ssh', '-V'])}")
     print(f"- took {time.monotonic() - started:.0f} s\n")
 
     print("| scenario | metric | dpty | docker | dpty/docker | raw limit | dpty % of raw | "
@@ -905,16 +948,18 @@ def report(bench: Bench, started: float) -> None:
         print(f"| {label} | {metric} | {fmt_value(metric, d)} | {fmt_value(metric, k)} | "
               f"{ratio_text(d, k)} | {fmt_value(metric, raw) if raw else ''} | {pd} | {pk} | {tt} | {met} |")
 
-    # 6: peak RSS over everything that was measured
+    # 6: peak RSS over everything that was measured locally
     peak = {}
     for c in CLIENTS:
         vals = [s.metrics["RSS MiB"] for (sc, cl), ss in bench.samples.items() if cl == c
+                and not sc.startswith("ssh-")
                 for s in ss if not s.error and "RSS MiB" in s.metrics]
         peak[c] = max(vals) if vals else None
     d, k = peak["dpty"], peak["docker"]
     met = ("yes" if d / k <= 1 / 3 else "**no**") if d is not None and k else ""
-    print(f"| 6. peak RSS, max over all runs | RSS MiB | {fmt_value('RSS MiB', d)} | "
-          f"{fmt_value('RSS MiB', k)} | {ratio_text(d, k)} |  |  |  | ≤ 1/3x | {met} |")
+    if d is not None or k is not None:
+        print(f"| 6. peak RSS, max over all runs | RSS MiB | {fmt_value('RSS MiB', d)} | "
+              f"{fmt_value('RSS MiB', k)} | {ratio_text(d, k)} |  |  |  | ≤ 1/3x | {met} |")
 
     # 7: the raw limit itself
     for scenario, label in (("tty", "7. raw client (this script), TTY output"),
@@ -939,6 +984,10 @@ def report(bench: Bench, started: float) -> None:
           "forked by setsid rather than by Python (see the script's doc).")
     print("- Start-up and echo run with stdin, stdout and stderr on a pty (80x24) that is the "
           "client's controlling terminal; scenario 1 has only stdin on a pty, stdout a pipe.")
+    if "ssh" in a.scenarios and a.ssh_host:
+        print("- Over ssh (8) both clients start the same `ssh` for each connection they open; "
+              "CPU and RSS are left out there, as wait4 counts the ssh processes a client reaped "
+              "itself (dpty reaps all of its own) and not those it left behind.")
     print(f"- Echo latency: time from writing one byte to the pty master until the container's tty "
           f"echo of it is read back; in the table p50/p99 of all keystrokes of all runs pooled "
           f"({a.repeats} x {a.keystrokes}), below per run.")
@@ -979,8 +1028,12 @@ def parse_args(argv: list[str]):
     p.add_argument("--stdin-bytes", type=int, help="bytes for scenario 3 (default 400000000)")
     p.add_argument("--keystrokes", type=int, help="keystrokes per echo run (default 150)")
     p.add_argument("--key-gap", type=float, default=20, help="ms between keystrokes (default 20)")
-    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo",
-                   help="comma-separated subset of tty,notty,stdin,startup,echo (default all)")
+    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh",
+                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh (default all)")
+    p.add_argument("--ssh-host", default=os.environ.get("DPTY_BENCH_SSH_HOST"),
+                   help="ssh:// address of the same engine for scenario 8 "
+                        "(default $DPTY_BENCH_SSH_HOST; without one scenario 8 is skipped)")
+    p.add_argument("--ssh-bytes", type=int, help="bytes each way for scenario 8 (default 100000000)")
     p.add_argument("--no-raw", action="store_true", help="skip the raw-client limit")
     p.add_argument("--dpty", default=os.path.join(ROOT, "target", "release", "dpty"),
                    help="dpty binary (default target/release/dpty)")
@@ -997,12 +1050,13 @@ def parse_args(argv: list[str]):
         "bytes": 50 * MB if quick else 400 * MB,
         "stdin_bytes": 50 * MB if quick else 400 * MB,
         "keystrokes": 50 if quick else 150,
+        "ssh_bytes": 20 * MB if quick else 100 * MB,
     }
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
     a.scenarios = [s.strip() for s in a.scenarios.split(",") if s.strip()]
-    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo"}
+    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh"}
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     if a.repeats < 1 or a.startup_repeats < 1:

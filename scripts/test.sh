@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Why this exists: the one command that runs dpty's whole test suite on a fresh
-# machine. Tests need a real Docker Engine with a busybox:latest image and a
-# registry on loopback; scripts/engine.sh and scripts/registry.sh install and
-# start private ones. One that already answers is used and left running;
+# machine. Tests need a real Docker Engine with a busybox:latest image, a
+# registry on loopback and an sshd on loopback (for ssh:// engines);
+# scripts/engine.sh, scripts/registry.sh and scripts/sshd.sh install and start
+# private ones. One that already answers is used and left running;
 # otherwise it is started here and stopped again on exit.
 #
 # DPTY_TEST_ENGINE=podman runs the same suite against Podman's Docker-compatible
@@ -40,6 +41,7 @@ command -v cargo >/dev/null || {
 }
 
 registry=scripts/registry.sh
+sshd=scripts/sshd.sh
 cleanup=()
 # shellcheck disable=SC2317 # invoked from the EXIT trap
 on_exit() {
@@ -61,6 +63,12 @@ else
     cleanup+=("$registry")
 fi
 bash "$registry" up
+if bash "$sshd" status >/dev/null 2>&1; then
+    echo "test.sh: using the sshd that is already running"
+else
+    cleanup+=("$sshd")
+fi
+bash "$sshd" up
 eval "$(bash "$engine" env)"
 export DOCKER_HOST
 echo "test.sh: DOCKER_HOST=$DOCKER_HOST"
