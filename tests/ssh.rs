@@ -1,8 +1,8 @@
 //! Engines at ssh:// addresses, end to end: a private sshd on loopback (`scripts/sshd.sh`, key
 //! login only) lets the system's ssh client run `docker system dial-stdio` on this same machine,
 //! against the test engine. Over it: an interactive shell with its prompt, size, resizes and exit
-//! status; `exec -it`; 20 MiB of stdin and 300000 lines of output intact; detaching and attaching
-//! again; a pull from the loopback registry; a context the docker CLI made. Each way of failing
+//! status; `exec -it`; 20 MiB of stdin and 300000 lines of output intact; a forwarded signal;
+//! detaching and attaching again; a pull from the loopback registry; a context the docker CLI made. Each way of failing
 //! (host unreachable, key refused, host key unknown, no docker or no engine on the remote side, no
 //! ssh at all, a bad URL) gives one line and docker's status, and no ssh process outlives dpty.
 //!
@@ -440,6 +440,39 @@ impl Drop for DirGuard {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+#[test]
+fn signals_reach_the_container_over_ssh() {
+    let container = ContainerGuard(unique_name("ssh-signal"));
+    let script = "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 1; done";
+    let (mut child, _) = started_with_ssh(&[
+        "run",
+        "--rm",
+        "-i",
+        "--network",
+        "none",
+        "--name",
+        container.name(),
+        "busybox",
+        "sh",
+        "-c",
+        script,
+    ]);
+    // SAFETY: kill with a valid pid of our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the container did not end on the forwarded SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(7), "{status}");
 }
 
 // --- failures --------------------------------------------------------------------------------

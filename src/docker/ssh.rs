@@ -21,6 +21,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt as _;
 use std::pin::Pin;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -510,7 +511,7 @@ pub struct Pooled {
 pub struct SshPool {
     parked: Mutex<Vec<Pooled>>,
     /// Whether the first connections have been opened.
-    warmed: Mutex<bool>,
+    warmed: AtomicBool,
 }
 
 /// Connections opened with the first request, besides its own.
@@ -539,12 +540,9 @@ impl SshPool {
     /// How many spare connections to open with this one: all of them the
     /// first time, none after.
     pub fn spares_to_open(&self) -> usize {
-        match self.warmed.lock() {
-            Ok(mut warmed) if !*warmed => {
-                *warmed = true;
-                SPARES
-            }
-            _ => 0,
+        match self.warmed.swap(true, Ordering::Relaxed) {
+            false => SPARES,
+            true => 0,
         }
     }
 }
