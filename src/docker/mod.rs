@@ -441,7 +441,7 @@ where
         }
         Err(error) => {
             drop(pooled);
-            match process.failure().await {
+            match process.failure(spec).await {
                 Some(failed) => Err(SendError::Connect(io::Error::other(failed))),
                 None => Err(SendError::Http(error)),
             }

@@ -90,6 +90,19 @@ impl SshSpec {
         args.extend(["system".into(), "dial-stdio".into()]);
         args
     }
+
+    /// The plain `ssh` command that must log in for this address to work.
+    pub fn login_command(&self) -> String {
+        let mut words = vec!["ssh".to_owned()];
+        if let Some(port) = self.port {
+            words.extend(["-p".into(), port.to_string()]);
+        }
+        match &self.user {
+            Some(user) => words.push(format!("{user}@{}", self.host)),
+            None => words.push(self.host.clone()),
+        }
+        words.join(" ")
+    }
 }
 
 impl fmt::Display for SshSpec {
@@ -358,6 +371,8 @@ pub struct SshFailed {
     pub status: Option<ExitStatus>,
     /// ssh's (or the remote command's) last line on stderr.
     pub last_line: String,
+    /// The plain ssh command to try, for the hint.
+    pub login: String,
 }
 
 impl fmt::Display for SshFailed {
@@ -370,9 +385,12 @@ impl fmt::Display for SshFailed {
         // ssh exits 255 for its own failures; a shell says 127 when it
         // finds no such command; anything else is the remote command's.
         let hint = match code {
-            Some(255) => "check that plain `ssh` to that host logs in without a prompt (keys in ssh-agent, host key in known_hosts)",
-            Some(127) => "is the docker CLI installed on the remote host?",
-            _ => "is the engine running on the remote host?",
+            Some(255) => format!(
+                "`{}` must log in without a prompt: keys in ssh-agent, host key accepted once",
+                self.login
+            ),
+            Some(127) => "is the docker CLI installed on the remote host?".to_owned(),
+            _ => "is the engine running on the remote host?".to_owned(),
         };
         match code {
             Some(code) => write!(f, "{said} (ssh exited with status {code}; {hint})"),
@@ -386,7 +404,7 @@ impl std::error::Error for SshFailed {}
 impl Process {
     /// Why the connection failed, if ssh (or its remote command) failed: the
     /// status and last stderr line. Waits (briefly) for ssh to exit.
-    pub async fn failure(&self) -> Option<SshFailed> {
+    pub async fn failure(&self, spec: &SshSpec) -> Option<SshFailed> {
         let mut done = self.stderr_done.clone();
         // stderr reaches EOF when ssh exits; a live ssh explains nothing.
         if tokio::time::timeout(EXPLAIN_WITHIN, done.wait_for(|d| *d))
@@ -409,7 +427,11 @@ impl Process {
             .lock()
             .map(|tail| last_line(&tail))
             .unwrap_or_default();
-        Some(SshFailed { status, last_line })
+        Some(SshFailed {
+            status,
+            last_line,
+            login: spec.login_command(),
+        })
     }
 }
 
@@ -716,6 +738,7 @@ mod tests {
             SshFailed {
                 status: Some(ExitStatus::from_raw(code << 8)),
                 last_line: last_line(stderr.as_bytes()),
+                login: "ssh -p 1 me@127.0.0.1".into(),
             }
             .to_string()
         };
@@ -724,6 +747,10 @@ mod tests {
             "ssh: connect to host 127.0.0.1 port 1: Connection refused\r\n",
         );
         assert!(text.starts_with("ssh: connect to host 127.0.0.1 port 1: Connection refused (ssh exited with status 255;"), "{text}");
+        assert!(
+            text.contains("`ssh -p 1 me@127.0.0.1` must log in"),
+            "{text}"
+        );
         let text = failed(127, "warning\nbash: docker: command not found\n\n");
         assert!(
             text.starts_with("bash: docker: command not found"),
@@ -733,6 +760,13 @@ mod tests {
         let text = failed(1, "failed to open the raw stream connection: dial unix /x.sock: connect: no such file or directory\n");
         assert!(text.contains("engine running"), "{text}");
         assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn the_login_to_try_is_plain_ssh() {
+        let login = |url| SshSpec::parse(url).unwrap().login_command();
+        assert_eq!(login("ssh://me@host:2222/x.sock"), "ssh -p 2222 me@host");
+        assert_eq!(login("ssh://host"), "ssh host");
     }
 
     #[test]
