@@ -24,8 +24,8 @@ function __fish_dpty_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c dpty -n "__fish_dpty_needs_command" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
-complete -c dpty -n "__fish_dpty_needs_command" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`). Before the command only, as with docker: `dpty run -c` is --cpu-shares' -r
 complete -c dpty -n "__fish_dpty_needs_command" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_needs_command" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_needs_command" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
@@ -38,22 +38,118 @@ complete -c dpty -n "__fish_dpty_needs_command" -s V -l version -d 'Print versio
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start a container from an image, attached to this terminal (docker run)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l name -d 'Name the container (docker --name)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
-false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l name -d 'Name the container (docker --name)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (docker --entrypoint)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -d 'Network mode: none, host, bridge or a network name (docker --network)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s v -l volume -d 'Bind mount a volume: SOURCE:TARGET, optionally :ro or other options (docker -v)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l pull -d 'When to pull the image: missing (when not present), always, or never (docker --pull)' -r -f -a "missing\t'Pull when the engine does not have the image'
 always\t'Pull before every run'
 never\t'Never pull; fail when the image is missing'"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l disable-content-trust -d 'Skip image verification; dpty never verifies, so only true is accepted (docker --disable-content-trust)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its id (docker -d)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (docker -a; repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cidfile -d 'Write the container\'s id to this file (docker --cidfile)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l init -d 'Run an init as pid 1 that forwards signals and reaps processes (docker --init)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l restart -d 'Restart policy: no, always, unless-stopped, on-failure[:MAX] (docker --restart)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l stop-signal -d 'Signal to stop the container with (docker --stop-signal)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (docker --stop-timeout)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s h -l hostname -d 'Container host name (docker -h; help is --help)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l domainname -d 'Container NIS domain name (docker --domainname)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s l -l label -d 'Set metadata: KEY=VALUE (docker -l; repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l label-file -d 'Read labels from a file of KEY=VALUE lines (docker --label-file)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l annotation -d 'Add an annotation passed to the OCI runtime: KEY=VALUE (docker --annotation; API 1.43+)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l platform -d 'Platform of the image, e.g. linux/amd64, also for the pull (docker --platform)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-cmd -d 'Command that checks the container\'s health (docker --health-cmd)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-interval -d 'Time between health checks, e.g. 30s (docker --health-interval)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-retries -d 'Consecutive failures before the container is unhealthy (docker --health-retries)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-timeout -d 'Longest time one health check may run (docker --health-timeout)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-start-period -d 'Time to start up before failed checks count (docker --health-start-period)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-start-interval -d 'Time between checks during the start period (docker --health-start-interval; API 1.44+)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l no-healthcheck -d 'Disable the image\'s HEALTHCHECK (docker --no-healthcheck)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-driver -d 'Logging driver for the container (docker --log-driver)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-opt -d 'Logging driver option: KEY=VALUE (docker --log-opt; repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -l net -d 'Connect to a network: none, host, bridge, container:NAME, a network name, or name=NET,alias=A,ip=IP,... (docker --network; repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l network-alias -d 'Network-scoped alias for the container (docker --network-alias)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s) to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random host ports (docker -P)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l expose -d 'Expose a port or a range of ports (docker --expose)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l add-host -d 'Add a host-to-IP mapping: HOST:IP, HOST=IP or HOST:host-gateway (docker --add-host)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l dns -d 'Custom DNS server (docker --dns)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l dns-option -d 'DNS resolver option (docker --dns-option)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l dns-search -d 'Custom DNS search domain (docker --dns-search)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l ip -d 'IPv4 address, e.g. 172.30.100.104 (docker --ip)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l ip6 -d 'IPv6 address, e.g. 2001:db8::33 (docker --ip6)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l link -d 'Link to another container: NAME[:ALIAS] (docker --link)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l link-local-ip -d 'Container IPv4/IPv6 link-local address (docker --link-local-ip)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l mac-address -d 'Container MAC address, e.g. 92:d0:c6:0a:29:33 (docker --mac-address; API 1.44+)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s v -l volume -d 'Mount a volume: [SOURCE:]TARGET[:OPTIONS]; TARGET alone makes an anonymous volume (docker -v)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l mount -d 'Attach a mount: type=bind|volume|tmpfs,source=...,target=...[,OPTION...] (docker --mount)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS] (docker --tmpfs)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container: NAME[:ro|rw] (docker --volumes-from)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l volume-driver -d 'Volume driver for the container\'s volumes (docker --volume-driver)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l read-only -d 'Mount the root filesystem read-only (docker --read-only)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l storage-opt -d 'Storage driver option: KEY=VALUE (docker --storage-opt)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l use-api-socket -d 'Bind mount the engine\'s API socket into the container, with registry credentials from the docker config (docker --use-api-socket)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-add -d 'Add a Linux capability (docker --cap-add)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-drop -d 'Drop a Linux capability (docker --cap-drop)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l security-opt -d 'Security option, e.g. seccomp=unconfined or seccomp=PROFILE.json (docker --security-opt)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l group-add -d 'Additional group to join (docker --group-add)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l userns -d 'User namespace to use: host (docker --userns)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l ipc -d 'IPC mode: private, shareable, host, none or container:NAME (docker --ipc)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l pid -d 'PID namespace: host or container:NAME (docker --pid)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l uts -d 'UTS namespace: host (docker --uts)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cgroupns -d 'Cgroup namespace: host or private (docker --cgroupns)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cgroup-parent -d 'Parent cgroup for the container (docker --cgroup-parent)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sysctl -d 'Kernel parameter: KEY=VALUE (docker --sysctl)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l runtime -d 'OCI runtime to use (docker --runtime)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l isolation -d 'Container isolation technology (docker --isolation)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s m -l memory -d 'Memory limit, e.g. 512m or 1g (docker -m)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-swap -d 'Memory plus swap limit; -1 for unlimited swap (docker --memory-swap)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-reservation -d 'Memory soft limit (docker --memory-reservation)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-swappiness -d 'Memory swappiness, 0 to 100 (docker --memory-swappiness; default -1, the engine\'s)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l kernel-memory -d 'Kernel memory limit, deprecated (docker --kernel-memory)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l oom-kill-disable -d 'Disable the OOM killer (docker --oom-kill-disable)' -r -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l oom-score-adj -d 'Tune the host\'s OOM preferences, -1000 to 1000 (docker --oom-score-adj)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpus -d 'Number of CPUs, e.g. 1.5 (docker --cpus)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s c -l cpu-shares -d 'CPU shares, a relative weight (docker -c)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-period -d 'CPU CFS period (docker --cpu-period)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-quota -d 'CPU CFS quota (docker --cpu-quota)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-rt-period -d 'CPU real-time period in microseconds (docker --cpu-rt-period)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-rt-runtime -d 'CPU real-time runtime in microseconds (docker --cpu-rt-runtime)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpuset-cpus -d 'CPUs to run on, e.g. 0-3 or 0,1 (docker --cpuset-cpus)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpuset-mems -d 'Memory nodes to use, e.g. 0-3 or 0,1 (docker --cpuset-mems)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l blkio-weight -d 'Block IO weight, 10 to 1000, or 0 to disable (docker --blkio-weight)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l blkio-weight-device -d 'Block IO weight of a device: DEVICE:WEIGHT (docker --blkio-weight-device)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-bps -d 'Limit read rate from a device: DEVICE:RATE, e.g. /dev/sda:1mb (docker --device-read-bps)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-write-bps -d 'Limit write rate to a device: DEVICE:RATE (docker --device-write-bps)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-iops -d 'Limit read operations per second from a device: DEVICE:N (docker --device-read-iops)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-write-iops -d 'Limit write operations per second to a device: DEVICE:N (docker --device-write-iops)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l pids-limit -d 'Process limit; -1 for unlimited (docker --pids-limit)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD], e.g. nofile=1024:2048 (docker --ulimit)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l shm-size -d 'Size of /dev/shm, e.g. 64m (docker --shm-size)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS], or a CDI name (docker --device)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-cgroup-rule -d 'Add a rule to the cgroup\'s allowed devices, e.g. \'c 1:3 mr\' (docker --device-cgroup-rule)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l gpus -d 'GPUs to add: all, a count, or device=ID[,ID...] (docker --gpus)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-count -d 'CPU count (docker --cpu-count; engines on Windows only)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-percent -d 'CPU percent (docker --cpu-percent; engines on Windows only)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l io-maxbandwidth -d 'Maximum IO bandwidth of the system drive (docker --io-maxbandwidth; engines on Windows only)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l io-maxiops -d 'Maximum IO operations per second of the system drive (docker --io-maxiops; engines on Windows only)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
@@ -63,19 +159,19 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -s i -l interactive -d 'K
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l privileged -d 'Give the process extended privileges (docker --privileged)'
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container when it exits (docker --rm)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s q -l quiet -d 'Print nothing while pulling (docker -q)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l help -d 'Print help (-h is --hostname, as with docker)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s d -l detach -d 'Start the command in the background and return at once (docker exec -d)' -r -f -a "true\t''
+false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
@@ -92,8 +188,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Prin
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock or tcp://host:port (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
@@ -107,8 +202,8 @@ complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlsverify -d 'Use T
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s V -l version -d 'Print version'
 
-# Generated by examples/gen_docs.rs from src/cli.rs and completions/dynamic.sh.
-set -g __dpty_value_options --context --detach-keys --entrypoint --env --env-file --host --log-file --log-level --name --net --network --pull --tlscacert --tlscert --tlskey --user --volume --workdir -H -c -e -u -v -w
+# Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
+set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
 set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.
@@ -245,7 +340,7 @@ fi | LC_ALL=C sort -u
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
 # after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
 # through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
-# Just above this file, the generator defines __dpty_value_options (from src/cli.rs: the options that
+# Just above this file, the generator defines __dpty_value_options (from src/cli/: the options that
 # take their value in the next word) and __dpty_engine_sh (dynamic.sh).
 
 # Walks the tokens before the cursor as clap would. When the token under the cursor is the first

@@ -8,7 +8,7 @@
 # directly, by completions/dynamic.sh (shared with zsh and fish), at the engine dpty would use. No curl,
 # no engine, or no answer within a second: nothing is completed, silently. Every other position is left
 # to the generated _dpty. Just above this file, the generator defines _dpty_value_options (from
-# src/cli.rs: the options that take their value in the next word) and _dpty_engine_sh (dynamic.sh).
+# src/cli/: the options that take their value in the next word) and _dpty_engine_sh (dynamic.sh).
 
 # shellcheck disable=SC2154 # _dpty_value_options and _dpty_engine_sh are defined by the generator
 

@@ -5,7 +5,7 @@
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
 # after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
 # through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
-# Just above this file, the generator defines __dpty_value_options (from src/cli.rs: the options that
+# Just above this file, the generator defines __dpty_value_options (from src/cli/: the options that
 # take their value in the next word) and __dpty_engine_sh (dynamic.sh).
 
 # Walks the tokens before the cursor as clap would. When the token under the cursor is the first

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Why this exists: the checked-in completions/ and man/ must be what src/cli.rs
+# Why this exists: the checked-in completions/ and man/ must be what src/cli/
 # generates today. This regenerates them into a temporary directory and compares;
 # CI runs it and fails, naming the stale files, until scripts/gen-docs.sh has been
 # run and its output committed.
@@ -44,10 +44,10 @@ done
 if [ "${#stale[@]}" -ne 0 ]; then
     {
         echo
-        echo "check-docs.sh: these generated files do not match src/cli.rs:"
+        echo "check-docs.sh: these generated files do not match src/cli/:"
         printf '    %s\n' "${stale[@]}"
         echo "Regenerate them with 'bash scripts/gen-docs.sh' and commit the result."
     } >&2
     exit 1
 fi
-echo "check-docs.sh: completions/ and man/ match src/cli.rs"
+echo "check-docs.sh: completions/ and man/ match src/cli/"

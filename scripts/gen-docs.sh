@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Why this exists: completions/ and man/ are generated from the clap definition in
-# src/cli.rs and checked in, so that packagers and users get them without building
-# anything. Run this after changing src/cli.rs or completions/dynamic.* (the
+# src/cli/ and checked in, so that packagers and users get them without building
+# anything. Run this after changing src/cli/ or completions/dynamic.* (the
 # hand-written completion of container and image names for bash, zsh and fish)
 # and commit the result; CI runs scripts/check-docs.sh, which fails while they
 # are stale.
@@ -24,4 +24,4 @@ rm -f man/*.1
 mkdir -p completions man
 cp "$tmp"/completions/* completions/
 cp "$tmp"/man/* man/
-echo "gen-docs.sh: regenerated completions/ and man/ from src/cli.rs"
+echo "gen-docs.sh: regenerated completions/ and man/ from src/cli/"
