@@ -10,6 +10,8 @@
 // Each test file compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -573,4 +575,30 @@ pub fn first_word(bytes: &[u8]) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// A directory of its own under the system's temporary directory, removed with all it holds when
+/// dropped. Names stay short: unix socket paths made inside it must fit in 108 bytes.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("dpty-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", path.display()));
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
