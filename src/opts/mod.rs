@@ -470,6 +470,15 @@ impl Container {
         if api < (1, 41) {
             self.platform = None;
         }
+        // Below API 1.42 a Linux engine ignores the size at create; the docker
+        // CLI then leaves it out for a Linux platform (the first resize sets it).
+        let linux = self
+            .platform
+            .as_deref()
+            .is_some_and(|p| p.split('/').next() == Some("linux"));
+        if linux && api < (1, 42) {
+            self.body["HostConfig"]["ConsoleSize"] = json!([0, 0]);
+        }
         Ok(())
     }
 }
