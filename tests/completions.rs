@@ -2,7 +2,7 @@
 //! sourced in a real interactive bash on a pseudo-terminal, where TAB after `dpty exec` and
 //! `dpty attach` completes the names of running containers and TAB after `dpty run` completes image
 //! names, asked of the test engine; and `man -l` renders `man/dpty-run.1`. That these files match
-//! `src/cli.rs` is checked by `scripts/check-docs.sh`, not here.
+//! `src/cli/` is checked by `scripts/check-docs.sh`, not here.
 
 mod support;
 
