@@ -134,7 +134,9 @@ fn zsh_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
         let default_action = ":_default' \\";
         let mut lines = script.lines().filter(|line| line.starts_with(spec));
         let (Some(line), None) = (lines.next(), lines.next()) else {
-            bail!("the zsh completion has no single spec starting with {spec}; was src/cli/ changed?");
+            bail!(
+                "the zsh completion has no single spec starting with {spec}; was src/cli/ changed?"
+            );
         };
         let Some(kept) = line.strip_suffix(default_action) else {
             bail!("the zsh spec {line:?} does not end with {default_action:?}");
