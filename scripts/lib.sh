@@ -64,6 +64,47 @@ pid_in() {
     printf '%s\n' "$pid"
 }
 
+# await_answer PID WHAT: waits up to 20 s for the caller's `answers` to
+# succeed while PID lives; dies with the end of LOG if PID exits first or
+# never answers (and forgets PIDFILE if it died).
+await_answer() {
+    local pid="$1" what="$2" i
+    for ((i = 0; i < 80; i++)); do
+        answers && return 0
+        if ! alive "$pid"; then
+            rm -f "$PIDFILE"
+            tail -n 30 "$LOG" >&2
+            die "$what exited before answering"
+        fi
+        sleep 0.25
+    done
+    tail -n 30 "$LOG" >&2
+    die "$what did not answer within 20 s (pid $pid still running; stop it with: $0 down)"
+}
+
+# stop_pid PID NAME: SIGTERM to the process we started, SIGKILL after 10 s,
+# then forgets PIDFILE. Only ever the pid a script recorded, never by name.
+stop_pid() {
+    local pid="$1" name="$2" i
+    say "stopping $name $pid"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+        alive "$pid" "$name" || break
+        sleep 0.25
+    done
+    if alive "$pid" "$name"; then
+        say "$name $pid still running after 10 s; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        for ((i = 0; i < 20; i++)); do
+            alive "$pid" "$name" || break
+            sleep 0.25
+        done
+        ! alive "$pid" "$name" || die "$name $pid survived SIGKILL"
+    fi
+    rm -f "$PIDFILE"
+    say "stopped"
+}
+
 # lock DIR: holds DIR/lock until the script exits.
 lock() {
     mkdir -p "$1"

@@ -110,18 +110,7 @@ start_registry() {
         pid=$!
         printf '%s\n' "$pid" >"$PIDFILE"
     fi
-    local i
-    for ((i = 0; i < 80; i++)); do
-        answers && return 0
-        if ! alive "$pid"; then
-            rm -f "$PIDFILE"
-            tail -n 30 "$LOG" >&2
-            die "docker-registry exited before answering on $ADDR"
-        fi
-        sleep 0.25
-    done
-    tail -n 30 "$LOG" >&2
-    die "docker-registry did not answer on $ADDR within 20 s (pid $pid still running; stop it with: $0 down)"
+    await_answer "$pid" "docker-registry on $ADDR"
 }
 
 # --- subcommands --------------------------------------------------------------
@@ -152,24 +141,7 @@ cmd_down() {
         fi
         return 0
     fi
-    say "stopping docker-registry $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 40; i++)); do
-        alive "$pid" "$BINARY" || break
-        sleep 0.25
-    done
-    if alive "$pid" "$BINARY"; then
-        say "docker-registry $pid still running after 10 s; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        for ((i = 0; i < 20; i++)); do
-            alive "$pid" "$BINARY" || break
-            sleep 0.25
-        done
-        ! alive "$pid" "$BINARY" || die "docker-registry $pid survived SIGKILL"
-    fi
-    rm -f "$PIDFILE"
-    say "stopped"
+    stop_pid "$pid" "$BINARY"
 }
 
 cmd_env() {

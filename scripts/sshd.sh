@@ -194,18 +194,7 @@ start_sshd() {
         pid=$!
         printf '%s\n' "$pid" >"$PIDFILE"
     fi
-    local i
-    for ((i = 0; i < 80; i++)); do
-        answers && return 0
-        if ! alive "$pid"; then
-            rm -f "$PIDFILE"
-            tail -n 30 "$LOG" >&2
-            die "sshd exited before letting our key in"
-        fi
-        sleep 0.25
-    done
-    tail -n 30 "$LOG" >&2
-    die "sshd did not let our key in within 20 s (pid $pid still running; stop it with: $0 down)"
+    await_answer "$pid" "sshd (letting our key in)"
 }
 
 # --- subcommands --------------------------------------------------------------
@@ -229,21 +218,9 @@ cmd_down() {
         rm -f "$PIDFILE"
         return 0
     fi
-    say "stopping sshd $pid"
     # The listener only: sessions it forked have pids of their own and end
     # with their clients.
-    kill -TERM "$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 40; i++)); do
-        alive "$pid" sshd || break
-        sleep 0.25
-    done
-    if alive "$pid" sshd; then
-        say "sshd $pid still running after 10 s; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$PIDFILE"
-    say "stopped"
+    stop_pid "$pid" sshd
 }
 
 cmd_env() {
