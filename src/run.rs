@@ -239,7 +239,7 @@ async fn create(client: &Client, config: &RunConfig) -> anyhow::Result<String> {
     if let Some(name) = &container.name {
         query.push(format!("name={}", query_escape(name)));
     }
-    if let Some(platform) = &container.platform {
+    if let Some(platform) = &container.platform_query {
         query.push(format!("platform={}", query_escape(platform)));
     }
     if !query.is_empty() {

@@ -15,6 +15,7 @@ pub mod devices;
 pub mod misc;
 pub mod mounts;
 pub mod net;
+pub mod platform;
 pub mod ports;
 pub mod units;
 
@@ -98,8 +99,13 @@ impl Attach {
 pub struct Container {
     /// The `name` query parameter.
     pub name: Option<String>,
-    /// The `platform` query parameter, as the user gave it.
+    /// `--platform` as the user gave it, for the pull.
     pub platform: Option<String>,
+    /// The same, normalised, for the create request; none where the engine
+    /// is too old to take it.
+    pub platform_query: Option<String>,
+    /// The platform's OS, normalised.
+    platform_os: Option<String>,
     /// The body: Config fields, `HostConfig` and `NetworkingConfig`.
     pub body: Value,
     pub attach: Attach,
@@ -154,6 +160,10 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
             c.memory_swappiness
         )));
     }
+    let platform = match c.platform.as_deref().filter(|p| !p.is_empty()) {
+        Some(spec) => Some(platform::parse(spec).map_err(Invalid::value)?),
+        None => None,
+    };
     let mut words = args.image_and_command.iter();
     let image = words.next().cloned().unwrap_or_default();
     let command: Vec<String> = words.cloned().collect();
@@ -422,6 +432,8 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
     Ok(Container {
         name: args.name.clone(),
         platform: c.platform.clone().filter(|p| !p.is_empty()),
+        platform_query: platform.as_ref().map(platform::Platform::query),
+        platform_os: platform.map(|p| p.os),
         body: container_body,
         network: network_args_owned(c),
         attach,
@@ -468,15 +480,12 @@ impl Container {
             }
         }
         if api < (1, 41) {
-            self.platform = None;
+            self.platform_query = None;
+            self.platform_os = None;
         }
         // Below API 1.42 a Linux engine ignores the size at create; the docker
         // CLI then leaves it out for a Linux platform (the first resize sets it).
-        let linux = self
-            .platform
-            .as_deref()
-            .is_some_and(|p| p.split('/').next() == Some("linux"));
-        if linux && api < (1, 42) {
+        if self.platform_os.as_deref() == Some("linux") && api < (1, 42) {
             self.body["HostConfig"]["ConsoleSize"] = json!([0, 0]);
         }
         Ok(())
