@@ -44,6 +44,8 @@ SCRIPT=podman.sh
 ensure_packages() {
     local missing=()
     command -v podman >/dev/null || missing+=(podman)
+    # The init that `--init` runs in a Podman container.
+    [ -x /usr/libexec/podman/catatonit ] || pkg_installed catatonit || missing+=(catatonit)
     pkg_installed busybox-static || missing+=(busybox-static)
     command -v curl >/dev/null || missing+=(curl)
     [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
