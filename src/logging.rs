@@ -30,8 +30,16 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
     let Some(level) = level.filter(|l| !l.is_empty()) else {
         return Ok(());
     };
+    // bollard logs request bodies at debug and trace, and those carry the
+    // process's environment (`-e SECRET=...`): its own lines stop at info,
+    // whatever the level, while dpty logs every call's method and path.
     let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .with_context(|| format!("invalid log level '{level}'"))?;
+        .with_context(|| format!("invalid log level '{level}'"))?
+        .add_directive(
+            "bollard=info"
+                .parse()
+                .context("the filter for bollard's own logs")?,
+        );
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false);
