@@ -2,6 +2,10 @@
 //! the docker CLI, so `dpty run -it` and `dpty exec -it` keep people's habits.
 //! [`crate::config`] turns these into the settings a session runs with.
 
+// The doc comments here are the commands' help texts, in docker's usage notation, where
+// `[:MAX]` is an optional part, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
