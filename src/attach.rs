@@ -22,6 +22,8 @@ pub struct AttachConfig {
     pub exec: bool,
     pub no_stdin: bool,
     pub sig_proxy: bool,
+    /// With `exec`: leave the command running when dpty ends first.
+    pub leave_running: bool,
     pub logs: bool,
     /// The detach sequence as the user spelled it, and as bytes.
     pub detach_keys: (String, Vec<u8>),
@@ -127,7 +129,19 @@ async fn attach_exec(client: &Client, config: AttachConfig) -> anyhow::Result<Ou
     };
     let size = mode.tty.then(engine::local_size).flatten();
     let console_size = size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
-    exec::start_attached(client, &config.target, mode, console_size, controls).await
+    let lifetime = exec::Lifetime {
+        sig_proxy: config.sig_proxy,
+        leave_running: config.leave_running,
+    };
+    exec::start_attached(
+        client,
+        &config.target,
+        mode,
+        console_size,
+        controls,
+        lifetime,
+    )
+    .await
 }
 
 /// The stream mode is the container's: we can only choose to leave stdin out.

@@ -13,6 +13,7 @@ use serde_json::json;
 use tracing::{debug, info};
 
 use crate::config::{Process, StreamMode};
+use crate::deliver::{ExecProcess, HANGUP_GRACE};
 use crate::docker::Client;
 use crate::engine::{self, Controls, End, Hooks, Size};
 use crate::exit_code::{self, Outcome};
@@ -28,6 +29,17 @@ pub struct ExecConfigResolved {
     pub detach_keys: (String, Vec<u8>),
     /// `-d`: start the command in the background and return at once.
     pub detach: bool,
+    pub lifetime: Lifetime,
+}
+
+/// What becomes of the command while dpty runs and when dpty ends first.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime {
+    /// Signals dpty receives are passed on to the command.
+    pub sig_proxy: bool,
+    /// The command is left running when dpty ends before it (a closed
+    /// terminal, a signal, a lost connection); otherwise it is hung up.
+    pub leave_running: bool,
 }
 
 pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result<Outcome> {
@@ -71,7 +83,7 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
     let controls = Controls {
         detach_keys: config.detach_keys.1,
     };
-    start_attached(client, &id, mode, console_size, controls).await
+    start_attached(client, &id, mode, console_size, controls, config.lifetime).await
 }
 
 /// Starts an exec instance attached to this terminal and waits for its end.
@@ -81,6 +93,7 @@ pub async fn start_attached(
     mode: StreamMode,
     console_size: Option<Vec<usize>>,
     controls: Controls,
+    lifetime: Lifetime,
 ) -> anyhow::Result<Outcome> {
     let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
     let attached = client
@@ -88,10 +101,11 @@ pub async fn start_attached(
         .await
         .context("starting the command")?;
     let settings = mode.settings(client.is_podman());
-    // The engine has no API to signal an exec process: a signal ends dpty.
+    // The engine has no API to signal an exec process; dpty finds it.
+    let process = ExecProcess::new(client, id);
     let hooks = Hooks {
         resize: Some(resize_fn(client, id)),
-        signal_proxy: None,
+        signal_proxy: lifetime.sig_proxy.then(|| process.signal_fn()),
     };
     let no_start = async { Ok(()) };
     let end = engine::attach(
@@ -102,7 +116,17 @@ pub async fn start_attached(
         hooks,
         no_start,
     )
-    .await?;
+    .await;
+    // dpty going first must not leave the command behind with nobody
+    // attached: it gets what a closing terminal gives its session.
+    let outlived = !matches!(end, Ok(End::Finished | End::Detached));
+    if outlived && !lifetime.leave_running {
+        process.hang_up(HANGUP_GRACE).await;
+    }
+    if let Some(report) = process.report() {
+        eprintln!("dpty: {report}");
+    }
+    let end = end?;
     info!(?end, "session ended");
     match end {
         End::Finished => exit_status(client, id).await,

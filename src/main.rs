@@ -6,6 +6,7 @@
 mod attach;
 mod cli;
 mod config;
+mod deliver;
 mod docker;
 mod engine;
 mod exec;
@@ -130,6 +131,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                     &docker_config,
                 )?,
                 detach: args.detach,
+                lifetime: exec::Lifetime {
+                    sig_proxy: args.signals.sig_proxy,
+                    leave_running: args.lifetime.leave_running,
+                },
             };
             let client = docker::Client::connect(transport).await?;
             exec::exec(&client, config).await
@@ -140,6 +145,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 exec: args.exec,
                 no_stdin: args.no_stdin,
                 sig_proxy: args.signals.sig_proxy,
+                leave_running: args.lifetime.leave_running,
                 logs: args.logs,
                 detach_keys: config::detach_keys(
                     args.session.detach_keys.as_deref(),

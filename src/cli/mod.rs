@@ -165,6 +165,15 @@ pub struct SignalArgs {
     pub sig_proxy: bool,
 }
 
+/// Whether an exec'd command may outlive dpty.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LifetimeArgs {
+    /// Leave the command running when dpty ends before it (a closed terminal, a signal, a
+    /// lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s
+    #[arg(long)]
+    pub leave_running: bool,
+}
+
 /// How local stdin and the terminal are joined to the container.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct StreamArgs {
@@ -284,8 +293,10 @@ pub struct RunArgs {
     long_about = "Run COMMAND in a running container, attached to this terminal, and exit with \
                   its status. With neither -i nor -t, stdin is attached when it is a terminal and a \
                   TTY is used when stdin and stdout are terminals; in a script, no stdin is read. \
-                  A signal dpty receives ends dpty, not the command: the engine cannot signal an \
-                  exec process.",
+                  Signals dpty receives are passed on to the command (see --sig-proxy). When dpty \
+                  ends before the command (its terminal closed, a signal, a lost connection), the \
+                  command is hung up (SIGHUP, then SIGKILL after 2 s), as a closing terminal \
+                  would; detaching, or --leave-running, leaves it running.",
     override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]"
 )]
 pub struct ExecArgs {
@@ -305,6 +316,12 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub session: SessionArgs,
 
+    #[command(flatten)]
+    pub signals: SignalArgs,
+
+    #[command(flatten)]
+    pub lifetime: LifetimeArgs,
+
     /// The container, then the command and its arguments
     #[arg(
         value_names = ["CONTAINER", "COMMAND"],
@@ -321,7 +338,6 @@ pub struct ExecArgs {
                   container that was created but not started is attached first and then started, \
                   so none of its output is lost. With --exec, start an exec instance that was \
                   created elsewhere, attached to this terminal.",
-    after_help = "Signals cannot be forwarded to an exec instance: the engine has no API for it.",
     override_usage = "dpty attach [OPTIONS] CONTAINER\n       dpty attach --exec [OPTIONS] EXEC_ID"
 )]
 pub struct AttachArgs {
@@ -342,6 +358,9 @@ pub struct AttachArgs {
     /// The target is an exec instance created (not started) elsewhere: start it attached
     #[arg(long, conflicts_with = "logs")]
     pub exec: bool,
+
+    #[command(flatten)]
+    pub lifetime: LifetimeArgs,
 
     /// The container's name or id (with --exec: the exec instance's id)
     #[arg(value_name = "CONTAINER")]
