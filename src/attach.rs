@@ -24,6 +24,8 @@ pub struct AttachConfig {
     pub sig_proxy: bool,
     /// With `exec`: leave the command running when dpty ends first.
     pub leave_running: bool,
+    /// Where to record the session, if anywhere.
+    pub record: Option<engine::RecordSpec>,
     pub logs: bool,
     /// The detach sequence as the user spelled it, and as bytes.
     pub detach_keys: (String, Vec<u8>),
@@ -31,8 +33,15 @@ pub struct AttachConfig {
 }
 
 pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Outcome> {
+    // Dropped after the session, which puts all of it on disk.
+    let recording = config
+        .record
+        .as_ref()
+        .map(engine::Recording::start)
+        .transpose()?;
+    let record = recording.as_ref().and_then(engine::Recording::tap);
     if config.exec {
-        return attach_exec(client, config).await;
+        return attach_exec(client, config, record).await;
     }
     let info = client
         .api()
@@ -82,6 +91,8 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
     let settings = mode.settings(client.is_podman());
     let controls = Controls {
         detach_keys: config.detach_keys.1,
+        record,
+        hangup_ends: false,
     };
     let hooks = Hooks {
         resize: Some(run::resize_fn(client, &id)),
@@ -105,7 +116,11 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
 }
 
 /// Starts an exec instance someone else created, attached to this terminal.
-async fn attach_exec(client: &Client, config: AttachConfig) -> anyhow::Result<Outcome> {
+async fn attach_exec(
+    client: &Client,
+    config: AttachConfig,
+    record: Option<engine::Tap>,
+) -> anyhow::Result<Outcome> {
     let info = client
         .api()
         .inspect_exec(&config.target)
@@ -126,6 +141,8 @@ async fn attach_exec(client: &Client, config: AttachConfig) -> anyhow::Result<Ou
     let mode = mode_for(tty, stdin, config.local)?;
     let controls = Controls {
         detach_keys: config.detach_keys.1,
+        record,
+        hangup_ends: false,
     };
     let size = mode.tty.then(engine::local_size).flatten();
     let console_size = size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);

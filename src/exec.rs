@@ -29,6 +29,8 @@ pub struct ExecConfigResolved {
     pub detach_keys: (String, Vec<u8>),
     /// `-d`: start the command in the background and return at once.
     pub detach: bool,
+    /// Where to record the session, if anywhere.
+    pub record: Option<engine::RecordSpec>,
     pub lifetime: Lifetime,
 }
 
@@ -80,8 +82,15 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
             .context("starting the command")?;
         return Ok(Outcome::Exited(0));
     }
+    let recording = config
+        .record
+        .as_ref()
+        .map(engine::Recording::start)
+        .transpose()?;
     let controls = Controls {
         detach_keys: config.detach_keys.1,
+        record: recording.as_ref().and_then(engine::Recording::tap),
+        hangup_ends: false,
     };
     start_attached(client, &id, mode, console_size, controls, config.lifetime).await
 }
@@ -92,9 +101,10 @@ pub async fn start_attached(
     id: &str,
     mode: StreamMode,
     console_size: Option<Vec<usize>>,
-    controls: Controls,
+    mut controls: Controls,
     lifetime: Lifetime,
 ) -> anyhow::Result<Outcome> {
+    controls.hangup_ends = lifetime.leave_running;
     let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
     let attached = client
         .hijack(&format!("/exec/{id}/start"), Some(start))
@@ -128,13 +138,18 @@ pub async fn start_attached(
     }
     let end = end?;
     info!(?end, "session ended");
+    let hang_up = (!lifetime.leave_running).then_some(&*process);
     match end {
-        End::Finished => exit_status(client, id).await,
+        End::Finished => exit_status(client, id, hang_up).await,
         End::Detached => Err(detached()),
         End::OutputClosed => Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
         End::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
     }
 }
+
+/// Polls of the status (about 100 ms) after which a process that is still
+/// running is taken to have lost its stream rather than to be ending.
+const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
 
 /// What `exec` and `attach` report after a detach, like the docker CLI.
 pub fn detached() -> anyhow::Error {
@@ -142,9 +157,22 @@ pub fn detached() -> anyhow::Error {
 }
 
 /// The exec process's status. The stream ends when the process does, but the
-/// engine may record the status a moment later.
-async fn exit_status(client: &Client, id: &str) -> anyhow::Result<Outcome> {
+/// engine may record the status a moment later. The stream also ends when
+/// the terminal goes away (Docker closes a TTY exec's stream when its stdin
+/// ends): a process still running after a moment is then hung up, when
+/// `hang_up` gives it.
+async fn exit_status(
+    client: &Client,
+    id: &str,
+    hang_up: Option<&ExecProcess>,
+) -> anyhow::Result<Outcome> {
+    let mut hang_up = hang_up;
     for attempt in 0..50u64 {
+        if attempt == HANG_UP_AFTER_ATTEMPTS {
+            if let Some(process) = hang_up.take() {
+                process.hang_up(HANGUP_GRACE).await;
+            }
+        }
         let inspect = match client.api().inspect_exec(id).await.map_err(Client::error) {
             Ok(inspect) => inspect,
             Err(error) if Client::is_gone(&error) => return Err(client.gone()),

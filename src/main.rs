@@ -105,6 +105,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 quiet: args.quiet,
                 detach_keys,
                 sig_proxy: args.signals.sig_proxy,
+                record: record_spec(&args.session),
             };
             run::run(&client, config).await
         }
@@ -131,6 +132,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                     &docker_config,
                 )?,
                 detach: args.detach,
+                record: record_spec(&args.session),
                 lifetime: exec::Lifetime {
                     sig_proxy: args.signals.sig_proxy,
                     leave_running: args.lifetime.leave_running,
@@ -146,6 +148,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 no_stdin: args.no_stdin,
                 sig_proxy: args.signals.sig_proxy,
                 leave_running: args.lifetime.leave_running,
+                record: record_spec(&args.session),
                 logs: args.logs,
                 detach_keys: config::detach_keys(
                     args.session.detach_keys.as_deref(),
@@ -157,6 +160,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
             attach::attach(&client, config).await
         }
     }
+}
+
+/// What `--record` and `--record-input` ask for.
+fn record_spec(session: &cli::SessionArgs) -> Option<engine::RecordSpec> {
+    let path = session.record.clone()?;
+    Some(engine::RecordSpec {
+        path,
+        input: session.record_input,
+    })
 }
 
 /// A command line docker would refuse, with docker's status for it.

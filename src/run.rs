@@ -38,6 +38,8 @@ pub struct RunConfig {
     pub detach_keys: (String, Vec<u8>),
     /// Forward the signals dpty receives to the container.
     pub sig_proxy: bool,
+    /// Where to record the session, if anywhere.
+    pub record: Option<engine::RecordSpec>,
 }
 
 pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
@@ -53,6 +55,13 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     }
     // Until the session takes over signals, an interrupt stops the set-up
     // and cleans up what was made, instead of killing dpty half way.
+    // Made first, so that a file that cannot be written stops nothing half way;
+    // dropped last, after the session, which puts all of it on disk.
+    let recording = config
+        .record
+        .as_ref()
+        .map(engine::Recording::start)
+        .transpose()?;
     let id = tokio::select! {
         created = create(client, &config) => created?,
         signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
@@ -89,6 +98,8 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     let settings = mode.settings(client.is_podman());
     let controls = Controls {
         detach_keys: config.detach_keys.1.clone(),
+        record: recording.as_ref().and_then(engine::Recording::tap),
+        hangup_ends: false,
     };
     let hooks = Hooks {
         resize: Some(resize_fn(client, &id)),

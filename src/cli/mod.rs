@@ -147,6 +147,15 @@ pub struct SessionArgs {
     /// e.g. ctrl-a,b; default ctrl-p,ctrl-q
     #[arg(long = "detach-keys", value_name = "KEYS")]
     pub detach_keys: Option<String>,
+
+    /// Record the session in FILE as an asciicast v2 file (asciinema's format: play it with
+    /// `asciinema play FILE`): the output with its timing and every change of terminal size
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// With --record, record what is typed too. Off by default: keystrokes can hold passwords
+    #[arg(long, requires = "record")]
+    pub record_input: bool,
 }
 
 /// Whether signals dpty receives are passed on to the container.

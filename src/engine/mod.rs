@@ -10,6 +10,7 @@
 mod demux;
 mod foreground;
 mod keys;
+mod record;
 mod resize;
 mod splice;
 mod stdio;
@@ -36,6 +37,7 @@ use stdio::StdStream;
 use terminal::RawMode;
 
 pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
+pub use record::{RecordSpec, Recording, Tap};
 pub use resize::ResizeFn;
 pub use stdio::is_terminal;
 pub use terminal::{local_size, Size};
@@ -81,6 +83,11 @@ pub struct Settings {
 pub struct Controls {
     /// The detach sequence, watched for on TTY input; empty for none.
     pub detach_keys: Vec<u8>,
+    /// Where the session is recorded (`--record`), if anywhere.
+    pub record: Option<Tap>,
+    /// SIGHUP ends the session even with a signal proxy, so that the process
+    /// is not hung up along with a closed terminal (`exec --leave-running`).
+    pub hangup_ends: bool,
 }
 
 /// What the engine may ask of the Docker API during a session.
@@ -132,7 +139,8 @@ where
     };
     // Piped stdin without a TTY (so no detach keys) goes by splice when it can.
     let mut splice = None;
-    if let (false, Some(socket)) = (settings.tty, conn.raw_socket()) {
+    let records_input = controls.record.as_ref().is_some_and(Tap::records_input);
+    if let (false, false, Some(socket)) = (settings.tty, records_input, conn.raw_socket()) {
         if let Some(piped) = stdin.take() {
             match Splice::new(piped, socket) {
                 Ok(spliced) => splice = Some(spliced),
@@ -176,15 +184,12 @@ where
         (false, false) => Some(Demuxer::new()),
         (false, true) => Some(Demuxer::podman()),
     };
-    let end = session(
-        streams,
-        demux,
-        detector,
-        signals,
-        resizer,
-        hooks.signal_proxy,
-    )
-    .await;
+    let options = Options {
+        signal_proxy: hooks.signal_proxy,
+        tap: controls.record,
+        hangup_ends: controls.hangup_ends,
+    };
+    let end = session(streams, demux, detector, signals, resizer, options).await;
     signals_handle.close();
     end
 }
@@ -222,6 +227,17 @@ pub struct Streams<R, W, I, O, E> {
     pub stderr: E,
 }
 
+/// What the select loop does besides moving bytes.
+#[derive(Default)]
+pub struct Options {
+    /// Forwards signals; `None` means a signal ends the session.
+    pub signal_proxy: Option<SignalFn>,
+    /// Records what passes, with the terminal's size changes.
+    pub tap: Option<Tap>,
+    /// SIGHUP ends the session rather than going to the proxy.
+    pub hangup_ends: bool,
+}
+
 /// The select loop: moves bytes both ways until the engine ends the stream.
 /// `demux` splits a multiplexed stream; `None` passes TTY bytes through.
 pub async fn session<R, W, I, O, E>(
@@ -230,7 +246,7 @@ pub async fn session<R, W, I, O, E>(
     detector: Option<Detector>,
     mut signals: impl Stream<Item = i32> + Unpin,
     resizer: Option<Resizer>,
-    signal_proxy: Option<SignalFn>,
+    options: Options,
 ) -> anyhow::Result<End>
 where
     R: AsyncRead + Unpin,
@@ -248,14 +264,20 @@ where
         stdout,
         stderr,
     } = streams;
+    let Options {
+        signal_proxy,
+        tap,
+        hangup_ends,
+    } = options;
     let mut input_open = stdin.is_some() || splice.is_some();
-    let output = pump_output(conn_read, buffered, demux, stdout, stderr);
+    let output = pump_output(conn_read, buffered, demux, stdout, stderr, tap.clone());
     let input = async {
         match splice {
             Some(splice) => splice.run(conn_write).await,
-            None => pump_input(stdin, conn_write, detector).await,
+            None => pump_input(stdin, conn_write, detector, tap.clone()).await,
         }
     };
+    let mut recorded_size = local_size();
     tokio::pin!(output, input);
     let mut interrupts = 0;
 
@@ -286,12 +308,22 @@ where
             }
             Some(signal) = signals.next() => {
                 if signal == SIGWINCH {
-                    if let (Some(resizer), Some(size)) = (&resizer, local_size()) {
+                    let size = local_size();
+                    if let (Some(resizer), Some(size)) = (&resizer, size) {
                         resizer.update(size);
+                    }
+                    if let (Some(tap), Some(new)) = (&tap, size) {
+                        if recorded_size != Some(new) {
+                            tap.resize(new);
+                            recorded_size = Some(new);
+                        }
                     }
                     continue;
                 }
-                let Some(proxy) = &signal_proxy else {
+                let proxy = signal_proxy
+                    .as_ref()
+                    .filter(|_| !(hangup_ends && signal == SIGHUP));
+                let Some(proxy) = proxy else {
                     info!(signal, "ending session on signal");
                     return Ok(End::Signalled(signal));
                 };
@@ -318,6 +350,7 @@ async fn pump_output<R, O, E>(
     mut demux: Option<Demuxer>,
     mut stdout: O,
     mut stderr: E,
+    tap: Option<Tap>,
 ) -> anyhow::Result<End>
 where
     R: AsyncRead + Unpin,
@@ -328,6 +361,7 @@ where
         demux: demux.as_mut(),
         stdout: &mut stdout,
         stderr: &mut stderr,
+        tap: tap.as_ref(),
     };
     if let Err(e) = sink.deliver(&buffered).await {
         return sink_failure(e);
@@ -383,6 +417,8 @@ struct Sink<'a, O, E> {
     demux: Option<&'a mut Demuxer>,
     stdout: &'a mut O,
     stderr: &'a mut E,
+    /// Gets a copy of every byte shown, in the order shown.
+    tap: Option<&'a Tap>,
 }
 
 impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
@@ -391,8 +427,12 @@ impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
             demux,
             stdout,
             stderr,
+            tap,
         } = self;
         let Some(demux) = demux.as_deref_mut() else {
+            if let Some(tap) = tap {
+                tap.output(data);
+            }
             return stdout.write_all(data).await.map_err(SinkError::Local);
         };
         // A read usually holds several frames. Consecutive pieces for the
@@ -416,6 +456,9 @@ impl<O: AsyncWrite + Unpin, E: AsyncWrite + Unpin> Sink<'_, O, E> {
             if is_stderr != run_is_stderr || run.len() == MAX_SLICES {
                 flush_run(&mut **stdout, &mut **stderr, &mut run, run_is_stderr).await?;
                 run_is_stderr = is_stderr;
+            }
+            if let Some(tap) = tap {
+                tap.output(bytes);
             }
             run.push(IoSlice::new(bytes));
             data = &data[used..];
@@ -467,6 +510,7 @@ async fn pump_input<I, W>(
     stdin: Option<I>,
     mut conn: W,
     mut detector: Option<Detector>,
+    tap: Option<Tap>,
 ) -> io::Result<InputEnd>
 where
     I: AsyncRead + Unpin,
@@ -488,6 +532,9 @@ where
         if n == 0 {
             conn.shutdown().await?;
             return Ok(InputEnd::Eof);
+        }
+        if let Some(tap) = &tap {
+            tap.input(&buf[..n]);
         }
         let Some(detector) = detector.as_mut() else {
             conn.write_all(&buf[..n]).await?;
@@ -552,7 +599,7 @@ mod tests {
             detector,
             futures_util::stream::pending(),
             None,
-            None,
+            Options::default(),
         )
         .await;
         let received = engine.await.unwrap();
@@ -613,7 +660,7 @@ mod tests {
             detector,
             futures_util::stream::pending(),
             None,
-            None,
+            Options::default(),
         )
         .await;
         assert_eq!(end.unwrap(), End::Detached);

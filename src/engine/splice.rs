@@ -79,7 +79,7 @@ impl Splice {
                 Err(e) if !moved_any && unsupported(&e) => {
                     debug!(error = %e, "splice refused; copying stdin instead");
                     drop(readable);
-                    return super::pump_input(Some(self.stdin), conn, None).await;
+                    return super::pump_input(Some(self.stdin), conn, None, None).await;
                 }
                 Err(e) => return Err(e),
             }

@@ -1,0 +1,269 @@
+//! Signals and an exec'd process: signals sent to `dpty exec` reach the command it started (the
+//! Engine API cannot signal an exec process, so dpty finds it itself), and when the terminal of
+//! `dpty exec -it` goes away the command is hung up instead of running on with nobody attached,
+//! while detaching leaves it running. Run against the docker CLI, the same tests record what it
+//! does instead: the signal ends the client and the command runs on.
+
+mod support;
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use support::{bin, docker, docker_host, is_docker, sleeper, Pty, TIMEOUT};
+
+const PROMPT: &str = "/ # ";
+
+/// The command lines `docker top` shows in the container.
+fn processes(container: &str) -> Vec<String> {
+    let out = docker(&["top", container, "-o", "pid,args"]);
+    support::assert_success("listing the container's processes", &out);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.trim().split_once(char::is_whitespace))
+        .map(|(_pid, args)| args.trim().to_owned())
+        .collect()
+}
+
+/// Whether a process whose command line is exactly `args` runs in the container.
+fn runs(container: &str, args: &str) -> bool {
+    processes(container).iter().any(|p| p == args)
+}
+
+/// Polls until `check` holds; false if it does not within `timeout`.
+fn within(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if check() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The binary under test with stdin from /dev/null and its output collected while it runs.
+struct Watched {
+    child: Child,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Watched {
+    fn spawn(args: &[&str]) -> Watched {
+        docker_host();
+        let mut child = Command::new(bin())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning the binary under test");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let into = Arc::clone(&output);
+            thread::spawn(move || {
+                let mut pipe = pipe;
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                    into.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+        Watched { child, output }
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits pid_t");
+        // SAFETY: kill only sends a signal, to a child of this test that is not yet reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
+    #[track_caller]
+    fn wait(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waiting") {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "did not exit within {timeout:?}; output:\n{}",
+                    support::escape(&self.output.lock().unwrap())
+                );
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Starts `exec` without a TTY running a shell that traps `trapped` with `exit 9`, waits until the
+/// shell runs in the container, signals the client and returns its exit code.
+fn signal_exec(trapped: &str, signal: libc::c_int) -> (Option<i32>, bool) {
+    let target = sleeper(&format!("exec-sig-{trapped}"));
+    let script = format!("trap 'exit 9' {trapped}; sleep 100 & wait");
+    let mut client = Watched::spawn(&["exec", target.name(), "sh", "-c", &script]);
+    let shell = format!("sh -c {script}");
+    assert!(
+        within(TIMEOUT, || runs(target.name(), &shell)),
+        "the command never started: {:?}",
+        processes(target.name())
+    );
+    client.signal(signal);
+    let code = client.wait(TIMEOUT);
+    // The trap ran, or the shell is left behind.
+    let left = runs(target.name(), &shell);
+    (code, left)
+}
+
+#[test]
+fn sigint_and_sigterm_reach_the_command_of_exec_without_a_tty() {
+    for (trapped, signal) in [("INT", libc::SIGINT), ("TERM", libc::SIGTERM)] {
+        let (code, left) = signal_exec(trapped, signal);
+        if is_docker() {
+            // The docker CLI cannot pass the signal on: it ends, and the command runs on.
+            eprintln!("docker CLI on SIG{trapped}: exit {code:?}, command left running: {left}");
+            assert_ne!(code, Some(9), "the docker CLI passed SIG{trapped} on");
+            assert!(left, "the command ended with the docker CLI");
+            continue;
+        }
+        assert_eq!(code, Some(9), "SIG{trapped} did not reach the trap");
+        assert!(!left, "the command is still running");
+    }
+}
+
+#[test]
+fn sig_proxy_false_ends_dpty_and_hangs_the_command_up() {
+    if support::skip_under_docker("docker exec has no --sig-proxy") {
+        return;
+    }
+    let target = sleeper("exec-noproxy");
+    let script = "trap 'exit 9' INT; sleep 100 & wait";
+    let mut client = Watched::spawn(&[
+        "exec",
+        "--sig-proxy=false",
+        target.name(),
+        "sh",
+        "-c",
+        script,
+    ]);
+    let shell = format!("sh -c {script}");
+    assert!(within(TIMEOUT, || runs(target.name(), &shell)));
+    client.signal(libc::SIGINT);
+    assert_eq!(client.wait(TIMEOUT), Some(130));
+    assert!(
+        within(Duration::from_secs(5), || !runs(target.name(), &shell)),
+        "the command outlived dpty: {:?}",
+        processes(target.name())
+    );
+}
+
+/// Runs `exec -it C sh` on a terminal, waits for the prompt, then closes the terminal's master
+/// side, as a closed window or a dropped ssh connection does. Returns whether `sh` was still in the
+/// container 5 s later.
+fn close_terminal_of(args: &[&str], container: &str) -> bool {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("opening a pseudo-terminal");
+    let bin = bin();
+    let argv: Vec<OsString> = std::iter::once(bin.as_str())
+        .chain(args.iter().copied())
+        .map(OsString::from)
+        .collect();
+    let mut child = pair
+        .slave
+        .spawn_command(CommandBuilder::from_argv(argv))
+        .expect("spawning on a pty");
+    drop(pair.slave);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let into = Arc::clone(&seen);
+    // The reader holds a descriptor of the master too: it stops (and closes
+    // it) at the prompt, so that dropping the master below closes the terminal.
+    let reader = thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            let mut seen = into.lock().unwrap();
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(PROMPT.len()).any(|w| w == PROMPT.as_bytes()) {
+                break;
+            }
+        }
+    });
+    let prompt = within(TIMEOUT, || {
+        let seen = seen.lock().unwrap();
+        seen.windows(PROMPT.len()).any(|w| w == PROMPT.as_bytes())
+    });
+    assert!(
+        prompt,
+        "no prompt: {}",
+        support::escape(&seen.lock().unwrap())
+    );
+    assert!(runs(container, "sh"), "{:?}", processes(container));
+    reader.join().expect("the pty reader");
+    drop(pair.master);
+    let gone = within(Duration::from_secs(5), || !runs(container, "sh"));
+    // The client ends one way or another once its terminal is gone.
+    let _ = within(TIMEOUT, || matches!(child.try_wait(), Ok(Some(_))));
+    let _ = child.kill();
+    !gone
+}
+
+#[test]
+fn closing_the_terminal_of_exec_leaves_no_shell_behind() {
+    let target = sleeper("exec-hup");
+    let left = close_terminal_of(&["exec", "-it", target.name(), "sh"], target.name());
+    if is_docker() {
+        eprintln!("docker CLI, terminal closed: sh left running in the container: {left}");
+        return;
+    }
+    assert!(
+        !left,
+        "sh still runs after its terminal closed: {:?}",
+        processes(target.name())
+    );
+}
+
+#[test]
+fn leave_running_keeps_the_shell_when_the_terminal_closes() {
+    if support::skip_under_docker("docker exec has no --leave-running") {
+        return;
+    }
+    let target = sleeper("exec-leave");
+    let left = close_terminal_of(
+        &["exec", "-it", "--leave-running", target.name(), "sh"],
+        target.name(),
+    );
+    assert!(left, "sh ended although --leave-running was given");
+}
+
+#[test]
+fn detaching_from_exec_leaves_the_shell_running() {
+    let target = sleeper("exec-detach-keep");
+    let mut pty = Pty::bin(&["exec", "-it", target.name(), "sh"], 24, 80);
+    pty.expect(PROMPT, TIMEOUT);
+    pty.send(b"\x10\x11");
+    pty.expect("read escape sequence", TIMEOUT);
+    assert_eq!(pty.wait(TIMEOUT), 1);
+    assert!(
+        runs(target.name(), "sh"),
+        "detaching ended the shell: {:?}",
+        processes(target.name())
+    );
+}
