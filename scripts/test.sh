@@ -69,6 +69,7 @@ else
     cleanup+=("$sshd")
 fi
 bash "$sshd" up
+bash scripts/test-tools.sh
 eval "$(bash "$engine" env)"
 export DOCKER_HOST
 echo "test.sh: DOCKER_HOST=$DOCKER_HOST"
