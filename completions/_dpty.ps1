@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
         }
         'dpty;run' {
             [CompletionResult]::new('--detach-keys', '--detach-keys', [CompletionResultType]::ParameterName, 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size')
             [CompletionResult]::new('--sig-proxy', '--sig-proxy', [CompletionResultType]::ParameterName, 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off')
             [CompletionResult]::new('--rm', '--rm', [CompletionResultType]::ParameterName, 'Remove the container and its anonymous volumes when it exits (docker --rm)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name the container (docker --name)')
@@ -167,6 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
             [CompletionResult]::new('--tty', '--tty', [CompletionResultType]::ParameterName, 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals')
             [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Never allocate a TTY, even on a terminal')
             [CompletionResult]::new('--no-tty', '--no-tty', [CompletionResultType]::ParameterName, 'Never allocate a TTY, even on a terminal')
+            [CompletionResult]::new('--record-input', '--record-input', [CompletionResultType]::ParameterName, 'With --record, record what is typed too. Off by default: keystrokes can hold passwords')
             [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Give the process extended privileges (docker --privileged)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing while pulling (docker -q)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing while pulling (docker -q)')
@@ -188,6 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to run as: name, uid, name:group or uid:gid (docker -u)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to run as: name, uid, name:group or uid:gid (docker -u)')
             [CompletionResult]::new('--detach-keys', '--detach-keys', [CompletionResultType]::ParameterName, 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size')
+            [CompletionResult]::new('--sig-proxy', '--sig-proxy', [CompletionResultType]::ParameterName, 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)')
             [CompletionResult]::new('--tlscacert', '--tlscacert', [CompletionResultType]::ParameterName, 'CA certificate that signed the engine''s (default DOCKER_CERT_PATH/ca.pem)')
@@ -202,6 +206,8 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
             [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Never allocate a TTY, even on a terminal')
             [CompletionResult]::new('--no-tty', '--no-tty', [CompletionResultType]::ParameterName, 'Never allocate a TTY, even on a terminal')
             [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Give the process extended privileges (docker --privileged)')
+            [CompletionResult]::new('--record-input', '--record-input', [CompletionResultType]::ParameterName, 'With --record, record what is typed too. Off by default: keystrokes can hold passwords')
+            [CompletionResult]::new('--leave-running', '--leave-running', [CompletionResultType]::ParameterName, 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to reach the engine (docker --tls)')
             [CompletionResult]::new('--tlsverify', '--tlsverify', [CompletionResultType]::ParameterName, 'Use TLS and verify the engine''s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -212,6 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
         }
         'dpty;attach' {
             [CompletionResult]::new('--detach-keys', '--detach-keys', [CompletionResultType]::ParameterName, 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size')
             [CompletionResult]::new('--sig-proxy', '--sig-proxy', [CompletionResultType]::ParameterName, 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)')
@@ -220,9 +227,11 @@ Register-ArgumentCompleter -Native -CommandName 'dpty' -ScriptBlock {
             [CompletionResult]::new('--tlskey', '--tlskey', [CompletionResultType]::ParameterName, 'Client key (default DOCKER_CERT_PATH/key.pem)')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level: error, warn, info, debug or trace (or a tracing filter)')
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write logs to this file instead of stderr')
+            [CompletionResult]::new('--record-input', '--record-input', [CompletionResultType]::ParameterName, 'With --record, record what is typed too. Off by default: keystrokes can hold passwords')
             [CompletionResult]::new('--no-stdin', '--no-stdin', [CompletionResultType]::ParameterName, 'Do not attach stdin; show output only (docker --no-stdin)')
             [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Replay the output the container produced before attaching, then follow it')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'The target is an exec instance created (not started) elsewhere: start it attached')
+            [CompletionResult]::new('--leave-running', '--leave-running', [CompletionResultType]::ParameterName, 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS to reach the engine (docker --tls)')
             [CompletionResult]::new('--tlsverify', '--tlsverify', [CompletionResultType]::ParameterName, 'Use TLS and verify the engine''s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -82,13 +82,17 @@ _dpty() {
             return 0
             ;;
         dpty__subcmd__attach)
-            opts="-H -h -V --detach-keys --sig-proxy --no-stdin --logs --exec --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
+            opts="-H -h -V --detach-keys --record --record-input --sig-proxy --no-stdin --logs --exec --leave-running --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -132,7 +136,7 @@ _dpty() {
             return 0
             ;;
         dpty__subcmd__exec)
-            opts="-i -t -T -d -e -w -u -H -h -V --interactive --tty --no-tty --detach --env --env-file --workdir --user --privileged --detach-keys --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
+            opts="-i -t -T -d -e -w -u -H -h -V --interactive --tty --no-tty --detach --env --env-file --workdir --user --privileged --detach-keys --record --record-input --sig-proxy --leave-running --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +182,14 @@ _dpty() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -214,13 +226,17 @@ _dpty() {
             return 0
             ;;
         dpty__subcmd__run)
-            opts="-i -t -T -e -w -u -q -d -a -h -l -p -P -v -m -c -H -V --interactive --tty --no-tty --detach-keys --sig-proxy --rm --name --env --env-file --workdir --user --privileged --entrypoint --pull --quiet --disable-content-trust --detach --attach --cidfile --init --restart --stop-signal --stop-timeout --hostname --domainname --label --label-file --annotation --platform --health-cmd --health-interval --health-retries --health-timeout --health-start-period --health-start-interval --no-healthcheck --log-driver --log-opt --net --network --network-alias --publish --publish-all --expose --add-host --dns --dns-option --dns-search --ip --ip6 --link --link-local-ip --mac-address --volume --mount --tmpfs --volumes-from --volume-driver --read-only --storage-opt --use-api-socket --cap-add --cap-drop --security-opt --group-add --userns --ipc --pid --uts --cgroupns --cgroup-parent --sysctl --runtime --isolation --memory --memory-swap --memory-reservation --memory-swappiness --kernel-memory --oom-kill-disable --oom-score-adj --cpus --cpu-shares --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --pids-limit --ulimit --shm-size --device --device-cgroup-rule --gpus --cpu-count --cpu-percent --io-maxbandwidth --io-maxiops --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
+            opts="-i -t -T -e -w -u -q -d -a -h -l -p -P -v -m -c -H -V --interactive --tty --no-tty --detach-keys --record --record-input --sig-proxy --rm --name --env --env-file --workdir --user --privileged --entrypoint --pull --quiet --disable-content-trust --detach --attach --cidfile --init --restart --stop-signal --stop-timeout --hostname --domainname --label --label-file --annotation --platform --health-cmd --health-interval --health-retries --health-timeout --health-start-period --health-start-interval --no-healthcheck --log-driver --log-opt --net --network --network-alias --publish --publish-all --expose --add-host --dns --dns-option --dns-search --ip --ip6 --link --link-local-ip --mac-address --volume --mount --tmpfs --volumes-from --volume-driver --read-only --storage-opt --use-api-socket --cap-add --cap-drop --security-opt --group-add --userns --ipc --pid --uts --cgroupns --cgroup-parent --sysctl --runtime --isolation --memory --memory-swap --memory-reservation --memory-swappiness --kernel-memory --oom-kill-disable --oom-score-adj --cpus --cpu-shares --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --pids-limit --ulimit --shm-size --device --device-cgroup-rule --gpus --cpu-count --cpu-percent --io-maxbandwidth --io-maxiops --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -713,7 +729,7 @@ else
 fi
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
-_dpty_value_options=' --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w '
+_dpty_value_options=' --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w '
 _dpty_engine_sh='# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
         }
         &'dpty;run'= {
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
+            cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
             cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
             cand --rm 'Remove the container and its anonymous volumes when it exits (docker --rm)'
             cand --name 'Name the container (docker --name)'
@@ -163,6 +164,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
             cand --tty 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
             cand -T 'Never allocate a TTY, even on a terminal'
             cand --no-tty 'Never allocate a TTY, even on a terminal'
+            cand --record-input 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
             cand --privileged 'Give the process extended privileges (docker --privileged)'
             cand -q 'Print nothing while pulling (docker -q)'
             cand --quiet 'Print nothing while pulling (docker -q)'
@@ -183,6 +185,8 @@ set edit:completion:arg-completer[dpty] = {|@words|
             cand -u 'User to run as: name, uid, name:group or uid:gid (docker -u)'
             cand --user 'User to run as: name, uid, name:group or uid:gid (docker -u)'
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
+            cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
+            cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
             cand -H 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --host 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --tlscacert 'CA certificate that signed the engine''s (default DOCKER_CERT_PATH/ca.pem)'
@@ -197,6 +201,8 @@ set edit:completion:arg-completer[dpty] = {|@words|
             cand -T 'Never allocate a TTY, even on a terminal'
             cand --no-tty 'Never allocate a TTY, even on a terminal'
             cand --privileged 'Give the process extended privileges (docker --privileged)'
+            cand --record-input 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
+            cand --leave-running 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
             cand --tls 'Use TLS to reach the engine (docker --tls)'
             cand --tlsverify 'Use TLS and verify the engine''s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
             cand -h 'Print help'
@@ -206,6 +212,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
         }
         &'dpty;attach'= {
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
+            cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
             cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
             cand -H 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --host 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
@@ -214,9 +221,11 @@ set edit:completion:arg-completer[dpty] = {|@words|
             cand --tlskey 'Client key (default DOCKER_CERT_PATH/key.pem)'
             cand --log-level 'Log level: error, warn, info, debug or trace (or a tracing filter)'
             cand --log-file 'Write logs to this file instead of stderr'
+            cand --record-input 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
             cand --no-stdin 'Do not attach stdin; show output only (docker --no-stdin)'
             cand --logs 'Replay the output the container produced before attaching, then follow it'
             cand --exec 'The target is an exec instance created (not started) elsewhere: start it attached'
+            cand --leave-running 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
             cand --tls 'Use TLS to reach the engine (docker --tls)'
             cand --tlsverify 'Use TLS and verify the engine''s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
             cand -h 'Print help'

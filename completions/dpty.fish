@@ -39,6 +39,7 @@ complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -r -f -a "true\t''
@@ -158,6 +159,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-file -d 'Write log
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s i -l interactive -d 'Keep stdin attached (docker -i). Default: attached when stdin is a terminal'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l privileged -d 'Give the process extended privileges (docker --privileged)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s q -l quiet -d 'Print nothing while pulling (docker -q)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l help -d 'Print help (-h is --hostname, as with docker)'
@@ -171,6 +173,9 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -l env-file -d 'Read env
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
@@ -181,11 +186,14 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s i -l interactive -d '
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l privileged -d 'Give the process extended privileges (docker --privileged)'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l leave-running -d 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
@@ -194,16 +202,18 @@ complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscert -d 'Client 
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l no-stdin -d 'Do not attach stdin; show output only (docker --no-stdin)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l logs -d 'Replay the output the container produced before attaching, then follow it'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l exec -d 'The target is an exec instance created (not started) elsewhere: start it attached'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l leave-running -d 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s V -l version -d 'Print version'
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
-set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
+set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
 set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.
