@@ -401,7 +401,9 @@ class Sample:
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.paths = {"dpty": args.dpty, "docker": args.docker}
+        # "record" is dpty with --record, for scenario 9.
+        self.paths = {"dpty": args.dpty, "docker": args.docker, "record": args.dpty}
+        self.record_dir = tempfile.mkdtemp(prefix="dpty-bench-record-")
         self.container = f"dpty-bench-{os.getpid()}"
         self.samples: dict[tuple[str, str], list[Sample]] = {}
         self.failures: list[str] = []
@@ -419,6 +421,7 @@ class Bench:
         wanted = set(args.scenarios)
         # Result keys: scenario 4 ("startup") yields two of them.
         self.keys = (wanted & {"tty", "notty", "stdin", "echo"}) | (
+            {"rec-tty", "rec-echo"} if "record" in wanted else set()) | (
             {"exec-start", "run-start"} if "startup" in wanted else set()) | (
             {"ssh-exec-start", "ssh-run-start", "ssh-notty", "ssh-stdin"}
             if "ssh" in wanted and args.ssh_host else set())
@@ -445,17 +448,38 @@ class Bench:
         clients = list(CLIENTS) if rep % 2 == 0 else list(reversed(CLIENTS))
         return clients + (["raw"] if with_raw else [])
 
+    def record_flags(self, client: str) -> list[str]:
+        """For the client "record": dpty's --record, into a file that is removed after the run."""
+        if client != "record":
+            return []
+        return ["--record", os.path.join(self.record_dir, "s.cast")]
+
+    def drop_recording(self) -> int:
+        """The size of the last recording, which is then removed (they can be large)."""
+        path = os.path.join(self.record_dir, "s.cast")
+        try:
+            size = os.path.getsize(path)
+            os.unlink(path)
+            return size
+        except OSError:
+            return 0
+
     def timeout_for(self, nbytes: int) -> float:
         return 60 + nbytes / (5 * MB)  # generous: 5 MB/s would be a failure anyway
 
     # 1 and 2: output with and without a TTY
 
-    def output(self, client: str, tty: bool, nbytes: int, host: str | None = None) -> Sample:
+    def output(self, client: str, tty: bool, nbytes: int, host: str | None = None,
+               text: bool = False) -> Sample:
         if client == "raw":
             return self.raw(tty, nbytes)
         cmd = [self.paths[client], *(["-H", host] if host else [])]
-        cmd += ["exec", *(["-it"] if tty else []), self.container]
-        cmd += ["head", "-c", str(nbytes), "/dev/zero"]
+        cmd += ["exec", *self.record_flags(client), *(["-it"] if tty else []), self.container]
+        if text:
+            # Lines of text, as a recorded session would hold (a NUL costs 6 bytes of JSON).
+            cmd += ["sh", "-c", f"yes 'dpty benchmark line of text' | head -c {nbytes}"]
+        else:
+            cmd += ["head", "-c", str(nbytes), "/dev/zero"]
         r, w = os.pipe()
         master = slave = None
         if tty:
@@ -480,6 +504,13 @@ class Bench:
             err = errf.read()
         count, head = out.io if out.io else (None, b"")
         metrics = {"MB/s": nbytes / out.wall / MB, "CPU s": out.cpu, "RSS MiB": out.rss_kib / 1024}
+        if client == "record":
+            metrics["file MB"] = self.drop_recording() / MB
+            if b"recording" in err:
+                return Sample(metrics, f"recording incomplete: {err[:300]!r}")
+        if text and tty:
+            # The container's tty turns every "\n" of the 28-byte lines into "\r\n".
+            nbytes += nbytes // 28
         if out.exit_code != 0 or out.io_error or out.timed_out:
             return Sample(metrics, describe(out, err + head[:300]))
         if count != nbytes:
@@ -681,7 +712,8 @@ class Bench:
 
         try:
             out = run_client(
-                [self.paths[client], "exec", "-it", self.container, "cat"],
+                [self.paths[client], "exec", *self.record_flags(client), "-it", self.container,
+                 "cat"],
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
@@ -693,6 +725,7 @@ class Bench:
         finally:
             os.close(master)
             os.close(slave)
+            self.drop_recording()
         lat = sorted(out.io or [])
         metrics = {"RSS MiB": out.rss_kib / 1024}
         if lat:
@@ -716,6 +749,7 @@ class Bench:
     def teardown(self) -> None:
         for pid in list(_live):
             _kill(pid)
+        shutil.rmtree(self.record_dir, ignore_errors=True)
         subprocess.run(
             [self.args.docker, "rm", "-f", self.container],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
@@ -767,6 +801,14 @@ class Bench:
             for rep in range(a.repeats):
                 for c in self.order(rep):
                     self.record("echo", c, rep, self.echo, a.keystrokes)
+        if "record" in wanted:
+            print(f"9. --record: TTY text output ({a.tty_bytes} bytes) and keystroke echo, "
+                  "dpty without and with it", file=sys.stderr, flush=True)
+            for rep in range(a.repeats):
+                for c in (("dpty", "record") if rep % 2 == 0 else ("record", "dpty")):
+                    self.record("rec-tty", c, rep, self.output, True, a.tty_bytes, None, True)
+                for c in (("dpty", "record") if rep % 2 == 0 else ("record", "dpty")):
+                    self.record("rec-echo", c, rep, self.echo, a.keystrokes)
         if "ssh" in wanted and a.ssh_host:
             self.run_ssh()
         elif "ssh" in wanted:
@@ -877,6 +919,17 @@ ROWS = [
 ]
 
 
+# Scenario 9: dpty against itself with --record.
+REC_ROWS = [
+    ("rec-tty", "MB/s", "9. TTY text output (exec -it, yes | head -c)"),
+    ("rec-tty", "CPU s", "9. TTY text output: client CPU"),
+    ("rec-tty", "RSS MiB", "9. TTY text output: peak RSS"),
+    ("rec-tty", "file MB", "9. TTY text output: recording size"),
+    ("rec-echo", "p50 ms", "9. keystroke echo p50 (exec -it cat)"),
+    ("rec-echo", "p99 ms", "9. keystroke echo p99"),
+]
+
+
 def report(bench: Bench, started: float) -> None:
     a = bench.args
 
@@ -885,7 +938,7 @@ def report(bench: Bench, started: float) -> None:
                 if not s.error and metric in s.metrics]
 
     def med(scenario, client, metric):
-        if scenario == "echo" and metric in ("p50 ms", "p99 ms"):
+        if scenario in ("echo", "rec-echo") and metric in ("p50 ms", "p99 ms"):
             # Pooled over all runs: a p99 of one run's 150 keystrokes is mostly noise.
             pooled = sorted(v for s in bench.samples.get((scenario, client), [])
                             if not s.error for v in s.latencies_ms)
@@ -972,6 +1025,15 @@ def report(bench: Bench, started: float) -> None:
                 else f"count includes {fmt_value('', hdr)} bytes of frame headers (median)")
         print(f"| {label} | MB/s | | | | {fmt_value('MB/s', raw)} | | | {note} | |")
 
+    if "record" in a.scenarios:
+        print("\n### 9. --record: dpty without and with a recording\n")
+        print("| scenario | metric | dpty | dpty --record | with/without |")
+        print("|---|---|---:|---:|---:|")
+        for scenario, metric, label in REC_ROWS:
+            d, r = med(scenario, "dpty", metric), med(scenario, "record", metric)
+            print(f"| {label} | {metric} | {fmt_value(metric, d)} | {fmt_value(metric, r)} | "
+                  f"{ratio_text(r, d)} |")
+
     print("\nNotes:")
     print("- MB = 10^6 bytes. Client throughput = bytes / wall time of the whole client process "
           "(start-up, exec create, start, transfer, exit).")
@@ -1028,8 +1090,9 @@ def parse_args(argv: list[str]):
     p.add_argument("--stdin-bytes", type=int, help="bytes for scenario 3 (default 400000000)")
     p.add_argument("--keystrokes", type=int, help="keystrokes per echo run (default 150)")
     p.add_argument("--key-gap", type=float, default=20, help="ms between keystrokes (default 20)")
-    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh",
-                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh (default all)")
+    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh,record",
+                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh,record "
+                        "(default all)")
     p.add_argument("--ssh-host", default=os.environ.get("DPTY_BENCH_SSH_HOST"),
                    help="ssh:// address of the same engine for scenario 8 "
                         "(default $DPTY_BENCH_SSH_HOST; without one scenario 8 is skipped)")
@@ -1056,7 +1119,7 @@ def parse_args(argv: list[str]):
         if getattr(a, k) is None:
             setattr(a, k, v)
     a.scenarios = [s.strip() for s in a.scenarios.split(",") if s.strip()]
-    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh"}
+    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh", "record"}
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     if a.repeats < 1 or a.startup_repeats < 1:
