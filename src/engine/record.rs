@@ -182,7 +182,6 @@ fn write_events(
     shared: &Shared,
 ) -> Option<String> {
     let mut encoder = Encoder::default();
-    let mut line = String::new();
     let mut failure: Option<io::Error> = None;
     let mut next = events.recv().ok();
     while let Some(event) = next {
@@ -191,11 +190,7 @@ fn write_events(
             Event::Resize(..) => 16,
         };
         if failure.is_none() {
-            line.clear();
-            encoder.line(&event, &mut line);
-            if let Err(error) = out.write_all(line.as_bytes()) {
-                failure = Some(error);
-            }
+            failure = encoder.line(&event, &mut out).err();
         }
         shared.queued.fetch_sub(len, Ordering::Relaxed);
         next = match events.try_recv() {
@@ -227,23 +222,31 @@ struct Encoder {
 }
 
 impl Encoder {
-    fn line(&mut self, event: &Event, line: &mut String) {
+    /// Writes the event's line straight into `out`, with no copy of its own.
+    fn line(&mut self, event: &Event, out: &mut impl Write) -> io::Result<()> {
         let (at, kind, text) = match event {
             Event::Output(at, data) => (at, "o", decode(&mut self.output, data)),
             Event::Input(at, data) => (at, "i", decode(&mut self.input, data)),
             Event::Resize(at, size) => (at, "r", format!("{}x{}", size.cols, size.rows)),
         };
-        let text = serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".to_owned());
-        line.push_str(&format!(
-            "[{}.{:06}, \"{kind}\", {text}]\n",
+        write!(
+            out,
+            "[{}.{:06}, \"{kind}\", ",
             at.as_secs(),
             at.subsec_micros()
-        ));
+        )?;
+        serde_json::to_writer(&mut *out, &text)?;
+        out.write_all(b"]\n")
     }
 }
 
 /// `pending` + `data` as text, keeping an unfinished last character in `pending`.
 fn decode(pending: &mut Vec<u8>, data: &[u8]) -> String {
+    if pending.is_empty() {
+        if let Ok(text) = std::str::from_utf8(data) {
+            return text.to_owned();
+        }
+    }
     pending.extend_from_slice(data);
     let mut text = String::with_capacity(pending.len());
     let mut rest = &pending[..];
@@ -326,21 +329,28 @@ mod tests {
     #[test]
     fn lines_are_json_arrays_of_time_kind_and_text() {
         let mut encoder = Encoder::default();
-        let mut line = String::new();
+        let mut line = Vec::new();
         let at = Duration::from_micros(1_500_042);
-        encoder.line(&Event::Output(at, b"hi \"x\"\r\n".to_vec()), &mut line);
-        encoder.line(
-            &Event::Resize(
-                at,
-                Size {
-                    rows: 30,
-                    cols: 100,
-                },
-            ),
-            &mut line,
-        );
-        encoder.line(&Event::Input(at, b"\x03".to_vec()), &mut line);
-        let lines: Vec<serde_json::Value> = line
+        encoder
+            .line(&Event::Output(at, b"hi \"x\"\r\n".to_vec()), &mut line)
+            .unwrap();
+        encoder
+            .line(
+                &Event::Resize(
+                    at,
+                    Size {
+                        rows: 30,
+                        cols: 100,
+                    },
+                ),
+                &mut line,
+            )
+            .unwrap();
+        encoder
+            .line(&Event::Input(at, b"\x03".to_vec()), &mut line)
+            .unwrap();
+        let lines: Vec<serde_json::Value> = String::from_utf8(line)
+            .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
