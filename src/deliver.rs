@@ -97,6 +97,12 @@ impl ExecProcess {
 
     /// Sends `signal` to the process; false if it could not be delivered.
     pub async fn signal(&self, signal: i32) -> bool {
+        self.deliver(signal, true).await
+    }
+
+    /// As `signal`; `missing_is_news` says whether a process the second exec
+    /// cannot find is worth reporting (not when it may just have ended).
+    async fn deliver(&self, signal: i32, missing_is_news: bool) -> bool {
         let route = self.route.get_or_init(|| self.find()).await;
         match route {
             Route::Pidfd(fd) => match pidfd_send_signal(fd, signal) {
@@ -109,7 +115,10 @@ impl ExecProcess {
                     false
                 }
             },
-            Route::Exec { container, target } => self.kill_by_exec(container, target, signal).await,
+            Route::Exec { container, target } => {
+                self.kill_by_exec(container, target, signal, missing_is_news)
+                    .await
+            }
             Route::Unreachable => false,
         }
     }
@@ -127,7 +136,8 @@ impl ExecProcess {
             }
         }
         info!("hanging up the command");
-        if !self.signal(libc::SIGHUP).await {
+        // The process may end between the inspect and the signal.
+        if !self.deliver(libc::SIGHUP, false).await {
             return;
         }
         let deadline = tokio::time::Instant::now() + grace;
@@ -139,7 +149,7 @@ impl ExecProcess {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         info!("the command outlived the hangup; killing it");
-        self.signal(libc::SIGKILL).await;
+        self.deliver(libc::SIGKILL, false).await;
     }
 
     /// Why signals could not reach the process, if they could not: one line
@@ -235,7 +245,13 @@ impl ExecProcess {
         }
     }
 
-    async fn kill_by_exec(&self, container: &str, target: &InContainer, signal: i32) -> bool {
+    async fn kill_by_exec(
+        &self,
+        container: &str,
+        target: &InContainer,
+        signal: i32,
+        missing_is_news: bool,
+    ) -> bool {
         let Some(name) = signal_name(signal) else {
             return false;
         };
@@ -291,7 +307,9 @@ impl ExecProcess {
                             other => format!("kill in the container failed with status {other}"),
                         };
                         debug!(signal, code, "signal not delivered: {why}");
-                        self.unreachable_once(&why);
+                        if code != 4 || missing_is_news {
+                            self.unreachable_once(&why);
+                        }
                     }
                     return code == 0;
                 }
