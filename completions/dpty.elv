@@ -40,7 +40,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
         &'dpty;run'= {
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
             cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
-            cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
+            cand --sig-proxy 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off'
             cand --rm 'Remove the container and its anonymous volumes when it exits (docker --rm)'
             cand --name 'Name the container (docker --name)'
             cand -e 'Set an environment variable: KEY=VALUE, or KEY to pass on this one''s value (docker -e)'
@@ -186,7 +186,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
             cand --user 'User to run as: name, uid, name:group or uid:gid (docker -u)'
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
             cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
-            cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
+            cand --sig-proxy 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off'
             cand -H 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --host 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --tlscacert 'CA certificate that signed the engine''s (default DOCKER_CERT_PATH/ca.pem)'
@@ -213,7 +213,7 @@ set edit:completion:arg-completer[dpty] = {|@words|
         &'dpty;attach'= {
             cand --detach-keys 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q'
             cand --record 'Record the session in FILE as an asciicast v2 file (asciinema''s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size'
-            cand --sig-proxy 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off'
+            cand --sig-proxy 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off'
             cand -H 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --host 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman''s socket)'
             cand --tlscacert 'CA certificate that signed the engine''s (default DOCKER_CERT_PATH/ca.pem)'

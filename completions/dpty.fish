@@ -40,7 +40,7 @@ complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command i
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -r -f -a "true\t''
 false\t''"
@@ -174,7 +174,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Work
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
@@ -194,7 +194,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print h
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F

@@ -1,8 +1,8 @@
 //! Signals and interference from outside during a session: signals sent to dpty are forwarded to
-//! the container by `run` and `attach` (given up on after three interrupts in a row), end an `exec`
-//! session and a `--sig-proxy=false` one with 128 + the signal, and `--rm` is kept whatever ends the
-//! session; a container killed or removed from outside ends the session with a failure. Every
-//! session on a terminal leaves its settings as it found them.
+//! the container by `run` and `attach`, and to the command by `exec` (given up on after three
+//! interrupts in a row), end a `--sig-proxy=false` session with 128 + the signal, and `--rm` is
+//! kept whatever ends the session; a container killed or removed from outside ends the session with
+//! a failure. Every session on a terminal leaves its settings as it found them.
 
 mod support;
 
@@ -267,12 +267,16 @@ fn attach_forwards_signals_to_the_container_and_exits_with_its_code() {
 }
 
 #[test]
-fn a_signal_ends_exec_with_128_plus_it_and_restores_the_terminal() {
-    if skip_under_docker("on SIGTERM the docker CLI ends `exec -it` with status 0") {
+fn a_signal_ends_exec_without_sig_proxy_with_128_plus_it_and_restores_the_terminal() {
+    if skip_under_docker("docker exec has no --sig-proxy") {
         return;
     }
     let target = sleeper("exec-signal");
-    let mut pty = Pty::bin_checked(&["exec", "-it", target.name(), "sh"], 24, 80);
+    let mut pty = Pty::bin_checked(
+        &["exec", "-it", "--sig-proxy=false", target.name(), "sh"],
+        24,
+        80,
+    );
     pty.expect(PROMPT, TIMEOUT);
     pty.type_until("echo hi-$((6*7))", "hi-42");
     send_signal(only_child_of(pty.pid()), libc::SIGTERM);
@@ -281,6 +285,25 @@ fn a_signal_ends_exec_with_128_plus_it_and_restores_the_terminal() {
         is_running(target.name()),
         "the container stopped when the exec session was signalled"
     );
+}
+
+#[test]
+fn exec_gives_up_after_three_sigterms_an_interactive_shell_ignores() {
+    if skip_under_docker("on SIGTERM the docker CLI ends `exec -it` with status 0") {
+        return;
+    }
+    let target = sleeper("exec-give-up");
+    let mut pty = Pty::bin_checked(&["exec", "-it", target.name(), "sh"], 24, 80);
+    pty.expect(PROMPT, TIMEOUT);
+    pty.type_until("echo hi-$((6*7))", "hi-42");
+    let dpty = only_child_of(pty.pid());
+    // An interactive shell ignores SIGTERM: the first two are passed on and change nothing.
+    send_signal(dpty, libc::SIGTERM);
+    pty.type_until("echo still-$((6*7))", "still-42");
+    send_signal(dpty, libc::SIGTERM);
+    pty.type_until("echo again-$((6*7))", "again-42");
+    send_signal(dpty, libc::SIGTERM);
+    assert_eq!(pty.finish(TIMEOUT), 143);
 }
 
 #[test]

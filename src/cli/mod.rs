@@ -161,7 +161,8 @@ pub struct SessionArgs {
 /// Whether signals dpty receives are passed on to the container.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct SignalArgs {
-    /// Forward signals dpty receives to the container (docker --sig-proxy); --sig-proxy=false to turn off
+    /// Forward signals dpty receives to the container, or with exec to the command (docker
+    /// --sig-proxy); --sig-proxy=false to turn off
     #[arg(
         long = "sig-proxy",
         value_name = "BOOL",
