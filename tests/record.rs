@@ -67,10 +67,11 @@ fn record_shell(cast: &Path, extra: &[&str]) -> Vec<u8> {
     let mut pty = Pty::bin(&args, 24, 80);
     pty.expect(PROMPT, support::TIMEOUT);
     pty.type_until("echo first-$((6*7))", "first-42");
+    // The container's tty follows a moment later: ask until it has.
     pty.resize(30, 100);
-    pty.type_until("stty size; echo sized-$((2*3))", "sized-6");
+    pty.type_until("stty size", "30 100");
     pty.resize(40, 120);
-    pty.type_until("stty size; echo sized-$((3*3))", "sized-9");
+    pty.type_until("stty size", "40 120");
     pty.send(b"exit\r");
     assert_eq!(pty.wait(support::TIMEOUT), 0);
     pty.output()
@@ -119,7 +120,7 @@ fn a_recorded_shell_plays_back_as_shown_with_its_resizes() {
         lines(&shown),
         "the playback differs from what the terminal showed"
     );
-    for answer in ["first-42", "30 100", "sized-6", "40 120", "sized-9"] {
+    for answer in ["first-42", "30 100", "40 120"] {
         assert!(
             recorded.contains(answer),
             "{answer:?} missing from {recorded:?}"

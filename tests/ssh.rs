@@ -742,10 +742,14 @@ fn no_ssh_process_outlives_dpty_however_it_ends() {
 
     // Ended by a signal it handles.
     let (mut child, ssh) = started_with_ssh(&session);
+    // Held open: `wait` would close it, and the command could then end on its own, not by the
+    // signal that dpty passes on.
+    let stdin = child.stdin.take();
     // SAFETY: kill with a valid pid of our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
-    // The docker CLI's exec exits 0 here; dpty's says it was signalled.
+    drop(stdin);
+    // The docker CLI's exec exits 0 here; dpty passes SIGTERM on, and the command's status says so.
     assert!(is_docker() || status.code() == Some(143), "{status}");
     assert_gone(&ssh, "SIGTERM");
 
