@@ -111,7 +111,11 @@ pub fn detach_keys(spec: Option<&str>, docker_config: &Path) -> anyhow::Result<(
         .map(str::to_owned)
         .or_else(from_file)
         .unwrap_or_else(|| crate::engine::DEFAULT_DETACH_KEYS.to_owned());
-    let keys = crate::engine::parse_detach_keys(&spec)?;
+    // Refused here, before anything is made, with the status the docker CLI
+    // gives when the engine refuses such keys: 1.
+    let keys = crate::engine::parse_detach_keys(&spec).map_err(|e| {
+        anyhow::Error::new(e).context(crate::exit_code::Coded(crate::exit_code::GENERAL))
+    })?;
     Ok((spec, keys))
 }
 
@@ -313,10 +317,11 @@ mod tests {
             detach_keys(None, Path::new("/nonexistent")).unwrap(),
             ("ctrl-p,ctrl-q".to_owned(), vec![16, 17])
         );
-        let error = detach_keys(Some("ctrl-ä"), Path::new("/nonexistent"))
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("ctrl-ä"), "{error}");
+        let error = detach_keys(Some("ctrl-ä"), Path::new("/nonexistent")).unwrap_err();
+        let message = crate::exit_code::render(&error);
+        assert!(message.contains("ctrl-ä"), "{message}");
+        // docker's status when the engine refuses such keys.
+        assert_eq!(crate::exit_code::of_error(&error, 125), 1);
     }
 
     #[test]

@@ -66,7 +66,9 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
     let api = client.api();
     let created = api.create_exec(&config.container, body);
     let id = tokio::select! {
-        created = created => created.map_err(Client::error)?.id,
+        created = created => created
+            .map_err(|e| not_running(client, &config.container, Client::error(e)))?
+            .id,
         signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
     };
     info!(%id, "exec created");
@@ -150,6 +152,17 @@ pub async fn start_attached(
 /// Polls of the status (about 100 ms) after which a process that is still
 /// running is taken to have lost its stream rather than to be ending.
 const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
+
+/// Podman refuses an exec in a stopped container as "container state
+/// improper"; say what Docker says instead: that it is not running.
+fn not_running(client: &Client, container: &str, error: anyhow::Error) -> anyhow::Error {
+    let improper =
+        client.is_podman() && crate::exit_code::render(&error).contains("container state improper");
+    if improper {
+        return anyhow::anyhow!("container {container} is not running");
+    }
+    error
+}
 
 /// What `exec` and `attach` report after a detach, like the docker CLI.
 pub fn detached() -> anyhow::Error {

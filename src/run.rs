@@ -170,7 +170,7 @@ async fn prepare(
     let attached = client
         .hijack(&attach_path, None)
         .await
-        .map_err(start_failure)
+        .map_err(attach_failure)
         .context("attaching to the container")?;
     let exit_status = wait_next_exit(client, id).await?;
     Ok((attached, exit_status))
@@ -325,6 +325,18 @@ pub fn start(client: &Client, id: &str) -> impl std::future::Future<Output = any
             .await
             .map_err(|e| start_failure(Client::error(e)))
     }
+}
+
+/// Marks a refused attach: 126 or 127 when it is really the process that
+/// cannot start (Podman prepares it at attach), else 1, as the docker CLI
+/// exits when the engine refuses its attach.
+fn attach_failure(error: anyhow::Error) -> anyhow::Error {
+    let code = exit_code::for_start_failure(&error.to_string());
+    let code = match code {
+        exit_code::NOT_FOUND | exit_code::CANNOT_INVOKE => code,
+        _ => exit_code::GENERAL,
+    };
+    error.context(Coded(code))
 }
 
 /// Marks a failure to start the process with the docker CLI's status for

@@ -118,3 +118,32 @@ fn usage_errors_exit_like_docker_missing_arguments_1_bad_flags_125() {
     let out = run_bin(&["run", "--bogus-flag", "busybox"], None, TIMEOUT);
     assert!(stderr(&out).contains("--bogus-flag"), "{}", describe(&out));
 }
+
+#[test]
+fn exec_in_a_stopped_container_says_it_is_not_running_and_exits_1() {
+    // Podman's own words are "container state improper"; dpty says what Docker says.
+    if support::is_podman() && support::skip_under_docker("the docker CLI passes on Podman's words")
+    {
+        return;
+    }
+    let name = unique_name("stopped");
+    let guard = support::ContainerGuard(name.clone());
+    let out = docker(&[
+        "create",
+        "--network",
+        "none",
+        "--name",
+        guard.name(),
+        "busybox",
+        "true",
+    ]);
+    support::assert_success("creating the container", &out);
+    let out = run_bin(&["exec", guard.name(), "true"], None, TIMEOUT);
+    assert_eq!(code(&out), 1, "{}", describe(&out));
+    let message = stderr(&out).to_lowercase();
+    assert!(
+        message.contains("is not running") && message.lines().count() == 1,
+        "{}",
+        describe(&out)
+    );
+}

@@ -280,6 +280,7 @@ where
     let mut recorded_size = local_size();
     tokio::pin!(output, input);
     let mut interrupts = 0;
+    let forward = signal_proxy.map(forwarder);
 
     // Waits for:
     // - output: the engine ending the stream, which ends the session once
@@ -320,7 +321,7 @@ where
                     }
                     continue;
                 }
-                let proxy = signal_proxy
+                let proxy = forward
                     .as_ref()
                     .filter(|_| !(hangup_ends && signal == SIGHUP));
                 let Some(proxy) = proxy else {
@@ -337,10 +338,30 @@ where
                     interrupts = 0;
                 }
                 debug!(signal, "forwarding signal");
-                tokio::spawn(proxy(signal));
+                if proxy.try_send(signal).is_err() {
+                    debug!(signal, "signal dropped: the queue of signals to pass on is full");
+                }
             }
         }
     }
+}
+
+/// How many received signals may wait to be passed on; more are dropped,
+/// so memory stays bounded whatever arrives.
+const SIGNAL_QUEUE: usize = 64;
+
+/// Passes signals on one at a time, in the order they were received: each
+/// is delivered before the next is sent, so SIGINT then SIGTERM cannot
+/// arrive reversed. The task ends once the session drops the sender and the
+/// queue is empty.
+fn forwarder(proxy: SignalFn) -> tokio::sync::mpsc::Sender<i32> {
+    let (sender, mut queue) = tokio::sync::mpsc::channel::<i32>(SIGNAL_QUEUE);
+    tokio::spawn(async move {
+        while let Some(signal) = queue.recv().await {
+            proxy(signal).await;
+        }
+    });
+    sender
 }
 
 /// Copies the engine's stream to stdout/stderr until EOF.
@@ -604,6 +625,39 @@ mod tests {
         .await;
         let received = engine.await.unwrap();
         (end, stdout, stderr, received)
+    }
+
+    #[tokio::test]
+    async fn signals_are_passed_on_in_the_order_they_came() {
+        use futures_util::FutureExt as _;
+        let delivered = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (done, mut all_done) = tokio::sync::mpsc::channel::<()>(8);
+        let seen = Arc::clone(&delivered);
+        // The first signal takes longest to deliver: sent each on its own, the
+        // later ones would overtake it.
+        let proxy: SignalFn = Arc::new(move |signal: i32| {
+            let seen = Arc::clone(&seen);
+            let done = done.clone();
+            async move {
+                let delay = match signal {
+                    2 => 30,
+                    15 => 10,
+                    _ => 0,
+                };
+                tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                seen.lock().unwrap().push(signal);
+                let _ = done.send(()).await;
+            }
+            .boxed()
+        });
+        let sender = forwarder(proxy);
+        for signal in [2, 15, 1] {
+            sender.try_send(signal).unwrap();
+        }
+        for _ in 0..3 {
+            all_done.recv().await.unwrap();
+        }
+        assert_eq!(*delivered.lock().unwrap(), [2, 15, 1]);
     }
 
     #[tokio::test]
