@@ -323,7 +323,7 @@ pub fn start(client: &Client, id: &str) -> impl std::future::Future<Output = any
     async move {
         api.start_container(&id, None)
             .await
-            .map_err(|e| start_failure(Client::error(e)))
+            .map_err(|e| start_failure(Client::error(e)).context("starting the container"))
     }
 }
 

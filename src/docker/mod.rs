@@ -15,6 +15,7 @@ mod tls;
 
 use std::fmt;
 use std::io;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use bytes::Bytes;
@@ -74,10 +75,38 @@ impl ApiError {
                 message: error,
             }
             .into(),
+            bollard::errors::Error::RequestTimeoutError => NoAnswer {
+                waited: Duration::from_secs(REQUEST_TIMEOUT_SECS),
+            }
+            .into(),
             other => anyhow::Error::new(other),
         }
     }
 }
+
+/// How long a plain REST call may wait for the engine's answer. Streams
+/// (attach, exec start, wait, pull) have no such limit.
+const REQUEST_TIMEOUT_SECS: u64 = 120;
+
+/// The engine took a request and gave no answer in time. Callers add which
+/// step waited, so the user reads e.g. "starting the container: the engine
+/// did not answer within 120 s".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoAnswer {
+    pub waited: Duration,
+}
+
+impl fmt::Display for NoAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the engine did not answer within {} s",
+            self.waited.as_secs()
+        )
+    }
+}
+
+impl std::error::Error for NoAnswer {}
 
 /// The engine could not be reached at all.
 #[derive(Debug)]
@@ -186,7 +215,7 @@ impl Client {
         let api = bollard::Docker::connect_with_custom_transport(
             bollard_transport,
             Some("http://docker"),
-            120,
+            REQUEST_TIMEOUT_SECS,
             &client_version,
         )?;
         Ok(Client {
@@ -500,6 +529,17 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unanswered_request_says_how_long_it_waited_and_is_not_a_lost_engine() {
+        let error = Client::error(bollard::errors::Error::RequestTimeoutError)
+            .context("starting the container");
+        assert_eq!(
+            crate::exit_code::render(&error),
+            "starting the container: the engine did not answer within 120 s"
+        );
+        assert!(!Client::is_gone(&error));
+    }
 
     #[test]
     fn escapes_query_values() {
