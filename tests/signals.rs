@@ -13,8 +13,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use support::{
-    bin, container_exists, docker, docker_host, escape, is_running, skip_under_docker, sleeper,
-    unique_name, ContainerGuard, Pty, TIMEOUT,
+    bin, container_exists, docker, docker_host, escape, is_running, only_child_of, send_signal,
+    skip_under_docker, sleeper, unique_name, ContainerGuard, Pty, TIMEOUT,
 };
 
 const PROMPT: &str = "/ # ";
@@ -30,24 +30,6 @@ fn gone_within(name: &str, timeout: Duration) -> bool {
             return false;
         }
         thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Sends `signal` to `pid`, a process this test started and has not reaped.
-fn send_signal(pid: u32, signal: libc::c_int) {
-    let pid = libc::pid_t::try_from(pid).expect("a pid fits pid_t");
-    // SAFETY: kill only sends a signal, to a process of this test's own.
-    let rc = unsafe { libc::kill(pid, signal) };
-    assert_eq!(rc, 0, "signalling {pid} failed");
-}
-
-/// The one child process of `pid` (for a `bin_checked` terminal: the binary under test).
-fn only_child_of(pid: u32) -> u32 {
-    let path = format!("/proc/{pid}/task/{pid}/children");
-    let children = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    match children.split_whitespace().collect::<Vec<_>>()[..] {
-        [child] => child.parse().expect("a pid"),
-        ref other => panic!("{pid} has children {other:?}, not exactly one"),
     }
 }
 
@@ -104,10 +86,20 @@ impl Watched {
 
     #[track_caller]
     fn expect_stdout(&self, needle: &str, timeout: Duration) {
+        self.expect_stdout_times(needle, 1, timeout);
+    }
+
+    /// Waits until `needle` appears `times` times on stdout.
+    #[track_caller]
+    fn expect_stdout_times(&self, needle: &str, times: usize, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
             let seen = self.stdout.lock().unwrap();
-            if seen.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            let count = seen
+                .windows(needle.len())
+                .filter(|w| *w == needle.as_bytes())
+                .count();
+            if count >= times {
                 return;
             }
             drop(seen);
@@ -117,7 +109,7 @@ impl Watched {
             thread::sleep(Duration::from_millis(10));
         }
         panic!(
-            "{needle:?} did not appear within {timeout:?}\n{}",
+            "{needle:?} did not appear {times} times within {timeout:?}\n{}",
             self.describe()
         );
     }
@@ -199,8 +191,10 @@ fn three_interrupts_in_a_row_make_run_give_up_and_rm_still_removes_the_container
     dpty.expect_stdout("ready", TIMEOUT);
     dpty.signal(libc::SIGINT);
     dpty.expect_stdout("got-int", TIMEOUT);
+    // Each interrupt is sent only once the one before it has reached the container: two sent
+    // together may merge into one pending signal, and the client would count two, not three.
     dpty.signal(libc::SIGINT);
-    thread::sleep(Duration::from_millis(100));
+    dpty.expect_stdout_times("got-int", 2, TIMEOUT);
     dpty.signal(libc::SIGINT);
     let code = dpty.wait(TIMEOUT);
     if support::is_docker() {

@@ -602,3 +602,78 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Polls `condition` every few milliseconds until it holds; panics, saying `what` never happened,
+/// if it does not within `timeout`. For waiting on a state nothing announces (a container's state,
+/// a process's counters), never as a pause of a fixed length.
+#[track_caller]
+pub fn wait_for(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !condition() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not happen within {timeout:?}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The one child process of `pid` (for a `bin_checked` terminal: the binary under test).
+#[track_caller]
+pub fn only_child_of(pid: u32) -> u32 {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    let children = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    match children.split_whitespace().collect::<Vec<_>>()[..] {
+        [child] => child.parse().expect("a pid"),
+        ref other => panic!("{pid} has children {other:?}, not exactly one"),
+    }
+}
+
+/// How many bytes typed at the terminal that is `pid`'s stdin wait there unread (FIONREAD). The
+/// count covers only what the line discipline holds: a byte just written to the master may still be
+/// on its way there.
+#[track_caller]
+pub fn input_queued(pid: u32) -> usize {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let path = format!("/proc/{pid}/fd/0");
+    // O_NOCTTY: opening the terminal must not make it this test's controlling one.
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("opening {path}: {e}"));
+    let mut queued: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which points at one.
+    let rc = unsafe { libc::ioctl(tty.as_raw_fd(), libc::FIONREAD, &mut queued) };
+    assert_eq!(
+        rc,
+        0,
+        "FIONREAD on {path}: {}",
+        std::io::Error::last_os_error()
+    );
+    usize::try_from(queued).unwrap_or_default()
+}
+
+/// Sends `signal` to `pid`, a process this test started (directly or through a shell of its own).
+#[track_caller]
+pub fn send_signal(pid: u32, signal: libc::c_int) {
+    let pid = libc::pid_t::try_from(pid).expect("a pid fits pid_t");
+    // SAFETY: kill only sends a signal, to a process of this test's own.
+    let rc = unsafe { libc::kill(pid, signal) };
+    assert_eq!(rc, 0, "signalling {pid} failed");
+}
+
+/// Whether every thread of `pid` is stopped by a signal: a SIGSTOP takes effect some time after
+/// `kill` returns, and until then the process may go on reading.
+#[track_caller]
+pub fn is_stopped(pid: u32) -> bool {
+    let tasks = format!("/proc/{pid}/task");
+    let entries = std::fs::read_dir(&tasks).unwrap_or_else(|e| panic!("reading {tasks}: {e}"));
+    entries.flatten().all(|task| {
+        // The state is the first field after the command name, which is in parentheses.
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('T'))
+    })
+}
