@@ -8,8 +8,6 @@
 mod support;
 
 use std::process::Command;
-use std::thread;
-use std::time::Duration;
 
 use support::{
     container_exists, docker, docker_host, is_running, skip_under_docker, sleeper, unique_name,
@@ -96,9 +94,23 @@ fn ctrl_p_then_another_key_reaches_the_container_as_both_bytes() {
         80,
     );
     pty.expect("ready-for-keys", TIMEOUT);
-    // Two separate writes: the ctrl-p is held back on its own before the `x` releases it.
+    // The gap between the keys is what is tested: the ctrl-p must come in a read of its own, be
+    // held back as the possible start of the detach sequence, and be let through by the `x`. The
+    // client is stopped while the ctrl-p reaches the terminal, so that it is seen waiting there,
+    // then let go until it has read it: only then can the `x` not be read together with it.
+    let client = support::only_child_of(pty.pid());
+    support::send_signal(client, libc::SIGSTOP);
+    support::wait_for("the client stopping", TIMEOUT, || {
+        support::is_stopped(client)
+    });
     pty.send(b"\x10");
-    thread::sleep(Duration::from_millis(300));
+    support::wait_for("the ctrl-p reaching the terminal", TIMEOUT, || {
+        support::input_queued(client) == 1
+    });
+    support::send_signal(client, libc::SIGCONT);
+    support::wait_for("the client reading the ctrl-p", TIMEOUT, || {
+        support::input_queued(client) == 0
+    });
     pty.send(b"x");
     pty.expect("10 78", TIMEOUT);
     assert_eq!(pty.finish(TIMEOUT), 0);
@@ -243,23 +255,36 @@ fn attach_logs_replays_earlier_output_then_follows_to_the_end() {
         return;
     }
     let container = ContainerGuard(unique_name("attach-logs"));
-    support::docker_run_detached(
+    // The last line waits for a line on stdin, which only the attached session can give it: so
+    // the first two lines are in the log before the session starts and the last is written
+    // after it, and both halves of --logs are seen.
+    let out = docker(&[
+        "run",
+        "-di",
+        "--network",
+        "none",
+        "--name",
         container.name(),
-        "echo before-1; echo before-2; sleep 2; echo after; sleep 1",
-    );
-    thread::sleep(Duration::from_secs(1));
-    let out = support::run_bin(&["attach", "--logs", container.name()], None, TIMEOUT);
-    assert_eq!(support::code(&out), 0, "{}", support::describe(&out));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let at = |word: &str| {
-        stdout
-            .find(word)
-            .unwrap_or_else(|| panic!("{word:?} missing: {}", support::describe(&out)))
-    };
-    assert!(
-        at("before-1") < at("before-2") && at("before-2") < at("after"),
-        "output out of order: {}",
-        support::describe(&out)
+        "busybox",
+        "sh",
+        "-c",
+        "echo before-1; echo before-2; read word; echo after-$word",
+    ]);
+    support::assert_success("starting the container", &out);
+    support::wait_for("the container logging its first lines", TIMEOUT, || {
+        String::from_utf8_lossy(&docker(&["logs", container.name()]).stdout).contains("before-2")
+    });
+    // On a terminal stdin stays open until the container ends, which the session must wait for.
+    let mut pty = Pty::bin(&["attach", "--logs", container.name()], 24, 80);
+    pty.expect("before-1", TIMEOUT);
+    pty.expect("before-2", TIMEOUT);
+    pty.send(b"now\r");
+    pty.expect("after-now", TIMEOUT);
+    assert_eq!(
+        pty.wait(TIMEOUT),
+        0,
+        "output:\n{}",
+        support::escape(&pty.output())
     );
 }
 
