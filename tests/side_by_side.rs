@@ -9,8 +9,8 @@ use std::thread;
 use std::time::Duration;
 
 use support::{
-    bin, code, describe, escape, first_word, local_md5, random_bytes, run_bin, sleeper, Pty,
-    TIMEOUT,
+    bin, code, describe, docker, escape, first_word, local_md5, random_bytes, run_bin, sleeper,
+    unique_name, ContainerGuard, Pty, TIMEOUT,
 };
 
 const LONG: Duration = Duration::from_secs(120);
@@ -65,13 +65,24 @@ fn a_background_job_leaves_the_terminal_alone_and_uses_little_cpu() {
     shell.expect(PROMPT, TIMEOUT);
     shell.send(b"settings=$(stty -g)\r");
     shell.expect(PROMPT, TIMEOUT);
-    // `time` in a background job reports the CPU its command used when that command ends.
-    shell.send(format!("time '{}' run --rm busybox sleep 3 &\r", bin()).as_bytes());
-    shell.expect(PROMPT, TIMEOUT);
-    // Typed while the job runs, once it had time to set up: a job that watched the terminal would
-    // be woken by it, try to read, and be stopped by SIGTTIN. The shell must get it all.
-    thread::sleep(Duration::from_secs(1));
+    // `time` in a background job reports the CPU its command used when that command ends. The job
+    // says when it is attached, then stays until it is let go, so that what is typed next reaches
+    // the terminal while it runs; the 3 s after that are the idle time whose cost is measured.
+    let container = ContainerGuard(unique_name("background-cpu"));
+    let script = "echo job-$((6*7)); until [ -e /tmp/go ]; do sleep 0.1; done; sleep 3";
+    let job = format!(
+        "time '{}' run --rm --network none --name {} busybox sh -c '{script}' &\r",
+        bin(),
+        container.name()
+    );
+    shell.send(job.as_bytes());
+    shell.expect("job-42", TIMEOUT);
+    // A job that watched the terminal would be woken by this line, try to read, and be stopped
+    // by SIGTTIN. The shell must get it all: its echo shows that it read the line.
     shell.send(b"wait $!; echo \"do\"\"ne-$?\"\r");
+    shell.expect("ne-$?\"", TIMEOUT);
+    let out = docker(&["exec", container.name(), "touch", "/tmp/go"]);
+    support::assert_success("letting the job go", &out);
     let waited = shell.try_expect("done-", Duration::from_secs(15));
     let output = String::from_utf8_lossy(&shell.output()).into_owned();
     for word in ["Stopped", "suspended"] {
@@ -127,12 +138,13 @@ fn a_background_job_takes_stdin_once_brought_to_the_foreground() {
     // No flags at a terminal: stdin is attached, but the job waits for the
     // foreground before it reads it or puts the terminal in raw mode.
     let command = format!(
-        "'{}' run --rm busybox sh -c 'read x; echo \"go\"\"t-$x\"' &\r",
+        "'{}' run --rm --network none busybox sh -c 'echo job-$((6*7)); read x; echo \"go\"\"t-$x\"' &\r",
         bin()
     );
     shell.send(command.as_bytes());
-    shell.expect(PROMPT, TIMEOUT);
-    thread::sleep(Duration::from_secs(1));
+    // The container's first line on the terminal shows the job attached and its container
+    // started: a job that read the terminal or changed its mode would have been stopped by then.
+    shell.expect("job-42", TIMEOUT);
     shell.send(b"jobs\r");
     let jobs = shell.expect(PROMPT, TIMEOUT);
     assert!(
