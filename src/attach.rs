@@ -10,7 +10,7 @@ use bollard::models::ContainerStateStatusEnum;
 
 use crate::config::{LocalTerminal, NotATerminal, StreamMode};
 use crate::docker::{query_escape, Client};
-use crate::engine::{self, Controls, End, Hooks};
+use crate::engine::{self, Controls, End, Hooks, SignalSource};
 use crate::exit_code::{self, Coded, Outcome};
 use crate::{exec, run};
 
@@ -32,7 +32,11 @@ pub struct AttachConfig {
     pub local: LocalTerminal,
 }
 
-pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Outcome> {
+pub async fn attach(
+    client: &Client,
+    config: AttachConfig,
+    signals: &mut SignalSource,
+) -> anyhow::Result<Outcome> {
     // Dropped after the session, which puts all of it on disk.
     let recording = config
         .record
@@ -41,7 +45,7 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
         .transpose()?;
     let record = recording.as_ref().and_then(engine::Recording::tap);
     if config.exec {
-        return attach_exec(client, config, record).await;
+        return attach_exec(client, config, record, signals).await;
     }
     let info = client
         .api()
@@ -94,9 +98,10 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
         record,
         hangup_ends: false,
     };
+    let proxy = config.sig_proxy.then(|| run::signal_fn(client, &id));
     let hooks = Hooks {
         resize: Some(run::resize_fn(client, &id)),
-        signal_proxy: config.sig_proxy.then(|| run::signal_fn(client, &id)),
+        signal_proxy: proxy.clone(),
     };
     let end = engine::attach(
         attached.conn,
@@ -104,11 +109,12 @@ pub async fn attach(client: &Client, config: AttachConfig) -> anyhow::Result<Out
         settings,
         controls,
         hooks,
+        signals,
         start,
     )
     .await?;
     match end {
-        End::Finished => run::finish(client, &id, exit_status).await,
+        End::Finished => run::finish(client, &id, exit_status, signals, proxy).await,
         End::Detached => Err(exec::detached()),
         End::OutputClosed => Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
         End::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
@@ -120,6 +126,7 @@ async fn attach_exec(
     client: &Client,
     config: AttachConfig,
     record: Option<engine::Tap>,
+    signals: &mut SignalSource,
 ) -> anyhow::Result<Outcome> {
     let info = client
         .api()
@@ -157,6 +164,7 @@ async fn attach_exec(
         console_size,
         controls,
         lifetime,
+        signals,
     )
     .await
 }

@@ -15,7 +15,7 @@ use tracing::{debug, info};
 use crate::config::{Process, StreamMode};
 use crate::deliver::{ExecProcess, HANGUP_GRACE};
 use crate::docker::Client;
-use crate::engine::{self, Controls, End, Hooks, Size};
+use crate::engine::{self, Controls, End, Hooks, SignalSource, Size};
 use crate::exit_code::{self, Outcome};
 
 /// Everything `exec` needs, resolved from the command line.
@@ -44,7 +44,11 @@ pub struct Lifetime {
     pub leave_running: bool,
 }
 
-pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result<Outcome> {
+pub async fn exec(
+    client: &Client,
+    config: ExecConfigResolved,
+    signals: &mut SignalSource,
+) -> anyhow::Result<Outcome> {
     let mode = config.mode;
     let size = mode.tty.then(engine::local_size).flatten();
     let console_size = size.map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
@@ -69,7 +73,7 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         created = created => created
             .map_err(|e| not_running(client, &config.container, Client::error(e)))?
             .id,
-        signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+        signal = signals.interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
     };
     info!(%id, "exec created");
     if config.detach {
@@ -94,7 +98,16 @@ pub async fn exec(client: &Client, config: ExecConfigResolved) -> anyhow::Result
         record: recording.as_ref().and_then(engine::Recording::tap),
         hangup_ends: false,
     };
-    start_attached(client, &id, mode, console_size, controls, config.lifetime).await
+    start_attached(
+        client,
+        &id,
+        mode,
+        console_size,
+        controls,
+        config.lifetime,
+        signals,
+    )
+    .await
 }
 
 /// Starts an exec instance attached to this terminal and waits for its end.
@@ -105,13 +118,21 @@ pub async fn start_attached(
     console_size: Option<Vec<usize>>,
     mut controls: Controls,
     lifetime: Lifetime,
+    signals: &mut SignalSource,
 ) -> anyhow::Result<Outcome> {
     controls.hangup_ends = lifetime.leave_running;
     let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
-    let attached = client
-        .hijack(&format!("/exec/{id}/start"), Some(start))
-        .await
-        .context("starting the command")?;
+    let path = format!("/exec/{id}/start");
+    let start = client.hijack(&path, Some(start));
+    // An interrupt before the stream is ours ends dpty at once, as it does
+    // the docker CLI; the engine ends the stream it can no longer deliver.
+    let attached = tokio::select! {
+        attached = start => attached.context("starting the command")?,
+        signal = signals.interrupted() => {
+            info!(signal, "interrupted while starting the command");
+            return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+        }
+    };
     let settings = mode.settings(client.is_podman());
     // The engine has no API to signal an exec process; dpty finds it.
     let process = ExecProcess::new(client, id);
@@ -126,6 +147,7 @@ pub async fn start_attached(
         settings,
         controls,
         hooks,
+        signals,
         no_start,
     )
     .await;
@@ -142,7 +164,7 @@ pub async fn start_attached(
     info!(?end, "session ended");
     let hang_up = (!lifetime.leave_running).then_some(&*process);
     match end {
-        End::Finished => exit_status(client, id, hang_up).await,
+        End::Finished => exit_status(client, id, hang_up, signals).await,
         End::Detached => Err(detached()),
         End::OutputClosed => Ok(Outcome::Failed(exit_code::BROKEN_PIPE)),
         End::Signalled(signal) => Ok(Outcome::Failed(exit_code::for_signal(signal))),
@@ -173,11 +195,13 @@ pub fn detached() -> anyhow::Error {
 /// engine may record the status a moment later. The stream also ends when
 /// the terminal goes away (Docker closes a TTY exec's stream when its stdin
 /// ends): a process still running after a moment is then hung up, when
-/// `hang_up` gives it.
+/// `hang_up` gives it. An interrupt while polling ends dpty at once, as it
+/// does the docker CLI; one during a hang-up is heard once it is done.
 async fn exit_status(
     client: &Client,
     id: &str,
     hang_up: Option<&ExecProcess>,
+    signals: &mut SignalSource,
 ) -> anyhow::Result<Outcome> {
     let mut hang_up = hang_up;
     for attempt in 0..50u64 {
@@ -186,7 +210,14 @@ async fn exit_status(
                 process.hang_up(HANGUP_GRACE).await;
             }
         }
-        let inspect = match client.api().inspect_exec(id).await.map_err(Client::error) {
+        let inspect = tokio::select! {
+            inspect = client.api().inspect_exec(id) => inspect,
+            signal = signals.interrupted() => {
+                info!(signal, "interrupted while reading the command's exit status");
+                return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+            }
+        };
+        let inspect = match inspect.map_err(Client::error) {
             Ok(inspect) => inspect,
             Err(error) if Client::is_gone(&error) => return Err(client.gone()),
             Err(error) => return Err(error.context("reading the command's exit status")),
@@ -195,7 +226,14 @@ async fn exit_status(
             (Some(false), Some(code)) => return Ok(Outcome::Exited(code)),
             state => debug!(?state, attempt, "exec still running"),
         }
-        tokio::time::sleep(Duration::from_millis(2 + attempt * 2)).await;
+        let pause = tokio::time::sleep(Duration::from_millis(2 + attempt * 2));
+        tokio::select! {
+            () = pause => {}
+            signal = signals.interrupted() => {
+                info!(signal, "interrupted while reading the command's exit status");
+                return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+            }
+        }
     }
     anyhow::bail!("the engine did not report the command's exit status")
 }

@@ -18,6 +18,7 @@ mod run;
 
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
@@ -59,6 +60,9 @@ fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    // The one signal source, installed before anything can be interrupted;
+    // every phase after this listens to it.
+    let mut signals = engine::SignalSource::install().context("installing signal handlers")?;
     let local = LocalTerminal::detect();
     let engine = config::engine(&cli, |key| std::env::var(key).ok(), |path| path.exists())?;
     let transport = engine.transport()?;
@@ -107,7 +111,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 sig_proxy: args.signals.sig_proxy,
                 record: record_spec(&args.session),
             };
-            run::run(&client, config).await
+            run::run(&client, config, &mut signals).await
         }
         Command::Exec(args) => {
             let mode = if args.detach {
@@ -139,7 +143,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 },
             };
             let client = docker::Client::connect(transport).await?;
-            exec::exec(&client, config).await
+            exec::exec(&client, config, &mut signals).await
         }
         Command::Attach(args) => {
             let config = attach::AttachConfig {
@@ -157,7 +161,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 local,
             };
             let client = docker::Client::connect(transport).await?;
-            attach::attach(&client, config).await
+            attach::attach(&client, config, &mut signals).await
         }
     }
 }

@@ -10,15 +10,16 @@ use bollard::models::ContainerCreateResponse;
 use bollard::query_parameters::{
     KillContainerOptionsBuilder, RemoveContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder,
 };
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
 use hyper::Method;
 use serde::Deserialize;
+use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
 use tracing::{debug, info};
 
 use crate::cli::PullPolicy;
 use crate::config::StreamMode;
 use crate::docker::{query_escape, read_json, ApiError, Client, Hijacked};
-use crate::engine::{self, Controls, End, Hooks, Size};
+use crate::engine::{self, Controls, End, Hooks, SignalSource, Size};
 use crate::exit_code::{self, Coded, Outcome};
 use crate::opts::Container;
 use crate::pull;
@@ -42,7 +43,11 @@ pub struct RunConfig {
     pub record: Option<engine::RecordSpec>,
 }
 
-pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> {
+pub async fn run(
+    client: &Client,
+    config: RunConfig,
+    signals: &mut SignalSource,
+) -> anyhow::Result<Outcome> {
     if let Some(path) = &config.container.cidfile {
         // Refused before anything is made, as the docker CLI does.
         if path.exists() {
@@ -64,7 +69,7 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         .transpose()?;
     let id = tokio::select! {
         created = create(client, &config) => created?,
-        signal = engine::interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+        signal = signals.interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
     };
     info!(%id, "container created");
     if let Some(path) = &config.container.cidfile {
@@ -75,7 +80,7 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
     }
     let prepared = tokio::select! {
         prepared = prepare(client, &id, &config) => prepared.map_err(SetUpStop::Failed),
-        signal = engine::interrupted() => Err(SetUpStop::Signalled(signal)),
+        signal = signals.interrupted() => Err(SetUpStop::Signalled(signal)),
     };
     let (attached, exit_status) = match prepared {
         Ok(prepared) => prepared,
@@ -111,6 +116,7 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         settings,
         controls,
         hooks,
+        signals,
         start,
     )
     .await;
@@ -137,7 +143,13 @@ pub async fn run(client: &Client, config: RunConfig) -> anyhow::Result<Outcome> 
         }
         return Ok(Outcome::Failed(code));
     }
-    finish(client, &id, exit_status).await
+    let proxy = config.sig_proxy.then(|| signal_fn(client, &id));
+    let outcome = finish(client, &id, exit_status, signals, proxy).await;
+    // A signal ended the wait: whatever --rm asked for still happens.
+    if config.remove && matches!(outcome, Ok(Outcome::Failed(_))) {
+        remove(client, &id).await;
+    }
+    outcome
 }
 
 /// Why setting up a session stopped before it began.
@@ -176,13 +188,48 @@ async fn prepare(
     Ok((attached, exit_status))
 }
 
-/// The container's exit status once its stream has ended.
+/// The container's exit status once its stream has ended. Signals are still
+/// heard meanwhile: `proxy` passes them on (three interrupts in a row give
+/// up, as in the session), and without it a signal ends the wait. Only a
+/// signal gives [`Outcome::Failed`].
 pub async fn finish(
     client: &Client,
     id: &str,
-    exit_status: tokio::task::JoinHandle<anyhow::Result<WaitResponse>>,
+    mut exit_status: tokio::task::JoinHandle<anyhow::Result<WaitResponse>>,
+    signals: &mut SignalSource,
+    proxy: Option<engine::SignalFn>,
 ) -> anyhow::Result<Outcome> {
-    let status = match exit_status.await.context("waiting for the container")? {
+    let mut interrupts = 0;
+    // Waits for:
+    // - the exit status, which ends the wait;
+    // - signals: size changes mean nothing now; others go to the proxy, or
+    //   end the wait when there is none or the user insists.
+    let status = loop {
+        tokio::select! {
+            status = &mut exit_status => break status,
+            Some(signal) = signals.next() => {
+                if signal == SIGWINCH {
+                    continue;
+                }
+                let Some(proxy) = &proxy else {
+                    info!(signal, "ending the wait for the exit status on signal");
+                    return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+                };
+                if signal == SIGINT || signal == SIGTERM {
+                    interrupts += 1;
+                    if interrupts >= engine::GIVE_UP_AFTER {
+                        info!(signal, "giving up after repeated interrupts");
+                        return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+                    }
+                } else {
+                    interrupts = 0;
+                }
+                debug!(signal, "forwarding signal");
+                proxy(signal).await;
+            }
+        }
+    };
+    let status = match status.context("waiting for the container")? {
         Ok(status) => status,
         Err(error) => return Err(explain_lost_wait(client, id, error).await),
     };

@@ -2,7 +2,8 @@
 //! connection until the process in the container ends.
 //!
 //! The engine owns everything that has to be torn down in order: raw mode,
-//! the standard streams, the signal handlers and the resize task. It takes
+//! the standard streams and the resize task; signals come from the process's
+//! one [`SignalSource`], which outlives every session. It takes
 //! the already hijacked connection as any `AsyncRead + AsyncWrite`, so tests
 //! can hand it a `tokio::io::duplex` pair, and it knows nothing of clap or
 //! of the Docker API beyond the callbacks in [`Hooks`].
@@ -12,6 +13,7 @@ mod foreground;
 mod keys;
 mod record;
 mod resize;
+mod signals;
 mod splice;
 mod stdio;
 mod terminal;
@@ -24,7 +26,7 @@ use anyhow::{bail, Context as _};
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::{Stream, StreamExt};
-use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info};
 
@@ -39,6 +41,7 @@ use terminal::RawMode;
 pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use record::{RecordSpec, Recording, Tap};
 pub use resize::ResizeFn;
+pub use signals::SignalSource;
 pub use stdio::is_terminal;
 pub use terminal::{local_size, Size};
 
@@ -63,7 +66,7 @@ const COALESCE_FOR: std::time::Duration = std::time::Duration::from_micros(250);
 
 /// After this many interrupts in a row we stop proxying and give up, so a
 /// container that ignores SIGINT cannot hold the user's terminal hostage.
-const GIVE_UP_AFTER: u32 = 3;
+pub const GIVE_UP_AFTER: u32 = 3;
 
 /// How the session's streams are set up; resolved by the front end.
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +125,7 @@ pub async fn attach<S, F>(
     settings: Settings,
     controls: Controls,
     hooks: Hooks,
+    signals: &mut SignalSource,
     start: F,
 ) -> anyhow::Result<End>
 where
@@ -149,13 +153,9 @@ where
         }
     }
     let stdin = stdin.map(|stdin| Gated::new(stdin, background, settings.raw));
-    let mut handled = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
-    if settings.tty {
-        handled.push(SIGWINCH);
-    }
-    let signals =
-        signal_hook_tokio::Signals::new(&handled).context("installing signal handlers")?;
-    let signals_handle = signals.handle();
+    // Size changes matter only to a TTY.
+    let tty = settings.tty;
+    let signals = signals.filter(move |signal| std::future::ready(tty || *signal != SIGWINCH));
     // Held until this function returns; its drop restores the terminal on
     // every way out, after the session's streams are done.
     let _raw = match settings.raw && !background {
@@ -189,29 +189,7 @@ where
         tap: controls.record,
         hangup_ends: controls.hangup_ends,
     };
-    let end = session(streams, demux, detector, signals, resizer, options).await;
-    signals_handle.close();
-    end
-}
-
-/// Resolves with the first SIGINT, SIGTERM or SIGHUP. Used while a session
-/// is being set up, before [`attach`] takes over signal handling; never
-/// resolves if the handlers cannot be installed.
-pub async fn interrupted() -> i32 {
-    use tokio::signal::unix::{signal, SignalKind};
-    let handlers = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    );
-    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = handlers else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => SIGINT,
-        _ = term.recv() => SIGTERM,
-        _ = hup.recv() => SIGHUP,
-    }
+    session(streams, demux, detector, signals, resizer, options).await
 }
 
 /// The byte streams a session joins.
