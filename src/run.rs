@@ -67,9 +67,28 @@ pub async fn run(
         .as_ref()
         .map(engine::Recording::start)
         .transpose()?;
+    let sent = std::cell::Cell::new(false);
+    let creating = create(client, &config, &sent);
+    tokio::pin!(creating);
     let id = tokio::select! {
-        created = create(client, &config) => created?,
-        signal = signals.interrupted() => return Ok(Outcome::Failed(exit_code::for_signal(signal))),
+        created = &mut creating => created?,
+        signal = signals.interrupted() => {
+            // A create the engine has been sent may make the container all
+            // the same: its answer is awaited (a second interrupt stops even
+            // that), so that --rm leaves nothing behind. A pull is simply
+            // abandoned.
+            if sent.get() && config.remove {
+                tokio::select! {
+                    created = &mut creating => {
+                        if let Ok(id) = created {
+                            remove(client, &id).await;
+                        }
+                    }
+                    _ = signals.interrupted() => {}
+                }
+            }
+            return Ok(Outcome::Failed(exit_code::for_signal(signal)));
+        }
     };
     info!(%id, "container created");
     if let Some(path) = &config.container.cidfile {
@@ -290,7 +309,13 @@ struct WaitError {
 }
 
 /// Creates the container, pulling the image first if the engine lacks it.
-async fn create(client: &Client, config: &RunConfig) -> anyhow::Result<String> {
+/// `sent` is set while a create request is out, whose answer may name a
+/// container even if nobody waits for it.
+async fn create(
+    client: &Client,
+    config: &RunConfig,
+    sent: &std::cell::Cell<bool>,
+) -> anyhow::Result<String> {
     let container = &config.container;
     let mut path = String::from("/containers/create");
     let mut query = Vec::new();
@@ -309,10 +334,16 @@ async fn create(client: &Client, config: &RunConfig) -> anyhow::Result<String> {
         pull::pull(client, &config.image, platform, progress()).await?;
     }
     let send = || async {
+        sent.set(true);
         let response = client
             .request(Method::POST, &path, Some(container.body.clone()))
-            .await?;
-        read_json::<ContainerCreateResponse>(response).await
+            .await;
+        let created = match response {
+            Ok(response) => read_json::<ContainerCreateResponse>(response).await,
+            Err(error) => Err(error),
+        };
+        sent.set(false);
+        created
     };
     match send().await {
         Ok(response) => Ok(created(response)),

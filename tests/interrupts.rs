@@ -138,8 +138,10 @@ fn without_the_signal_proxy_an_interrupt_while_run_rm_finishes_ends_it_and_remov
             "exit 3",
         ],
     );
-    // The stream has ended, so the container has: only its status is awaited.
+    // The stream has ended, so the container has; once the terminal is back from raw mode the
+    // session is over too, and only the status is awaited.
     proxy.wait_answered(CONTAINER_ATTACH, 1, TIMEOUT);
+    pty.wait_canonical(TIMEOUT);
     let ended = interrupt_while_held(&proxy, &mut pty);
     if support::is_docker() {
         // The docker CLI ignores the interrupt here and goes on waiting for the status (3 once
@@ -177,6 +179,7 @@ fn with_the_signal_proxy_run_rm_passes_interrupts_on_while_it_finishes_and_gives
         ],
     );
     proxy.wait_answered(CONTAINER_ATTACH, 1, TIMEOUT);
+    pty.wait_canonical(TIMEOUT);
     proxy.wait_held(TIMEOUT);
     // Each interrupt is sent once the one before it has been passed on, so none merge.
     for passed_on in 1..=2 {
@@ -192,6 +195,48 @@ fn with_the_signal_proxy_run_rm_passes_interrupts_on_while_it_finishes_and_gives
     // forcefully exiting" and ends with 1; dpty ends as the last signal would, as in a session.
     let expected = if support::is_docker() { 1 } else { 130 };
     assert_eq!(code, expected, "{}", support::escape(&pty.output()));
+    assert!(
+        gone_within(container.name(), TIMEOUT),
+        "the container was left behind"
+    );
+}
+
+#[test]
+fn an_interrupt_while_run_rm_creates_leaves_no_container_behind() {
+    const CREATE: Matcher = |method, path| method == "POST" && path == "/containers/create";
+    let container = ContainerGuard(unique_name("int-run-create"));
+    let proxy = SlowProxy::start(CREATE, Hold::Request);
+    let mut pty = checked_via(
+        &proxy,
+        &[
+            "run",
+            "--rm",
+            "-it",
+            "--network",
+            "none",
+            "--pull",
+            "never",
+            "--name",
+            container.name(),
+            "busybox:latest",
+            "sh",
+            "-c",
+            "exit 3",
+        ],
+    );
+    proxy.wait_held(TIMEOUT);
+    interrupt(&pty, libc::SIGINT);
+    // The create goes on once let go, as one already sent would: the container is made, and
+    // must not outlive the interrupted run.
+    proxy.release();
+    let code = pty.finish(TIMEOUT);
+    // The docker CLI too ends with 130 here, but leaves the container it asked for behind, created
+    // and never started, --rm or not.
+    assert_eq!(code, 130, "{}", support::escape(&pty.output()));
+    if support::is_docker() {
+        assert!(container_exists(container.name()));
+        return;
+    }
     assert!(
         gone_within(container.name(), TIMEOUT),
         "the container was left behind"

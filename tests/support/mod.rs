@@ -677,3 +677,28 @@ pub fn is_stopped(pid: u32) -> bool {
             .is_some_and(|(_, rest)| rest.starts_with('T'))
     })
 }
+
+impl Pty {
+    /// Whether the terminal is in canonical (line) mode, as a shell leaves it; false while a
+    /// session holds it in raw mode.
+    pub fn is_canonical(&self) -> bool {
+        let fd = self
+            .master
+            .as_raw_fd()
+            .expect("the pty master has a descriptor");
+        // SAFETY: a zeroed termios is a valid value for tcgetattr to overwrite.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: tcgetattr only fills in the termios it is given, for a descriptor we hold.
+        let rc = unsafe { libc::tcgetattr(fd, &mut termios) };
+        assert_eq!(rc, 0, "reading the terminal's settings");
+        termios.c_lflag & libc::ICANON != 0
+    }
+
+    /// Waits until the terminal is back in canonical mode, as a session leaves it when it ends.
+    #[track_caller]
+    pub fn wait_canonical(&self, timeout: Duration) {
+        wait_for("the terminal leaving raw mode", timeout, || {
+            self.is_canonical()
+        });
+    }
+}
