@@ -124,8 +124,8 @@ pub async fn start_attached(
     let start = json!({ "Detach": false, "Tty": mode.tty, "ConsoleSize": console_size });
     let path = format!("/exec/{id}/start");
     let start = client.hijack(&path, Some(start));
-    // An interrupt before the stream is ours ends dpty at once, as it does
-    // the docker CLI; the engine ends the stream it can no longer deliver.
+    // An interrupt before the stream is ours ends dpty at once. (The docker
+    // CLI only notes it, and carries on once the start is answered.)
     let attached = tokio::select! {
         attached = start => attached.context("starting the command")?,
         signal = signals.interrupted() => {
@@ -195,8 +195,9 @@ pub fn detached() -> anyhow::Error {
 /// engine may record the status a moment later. The stream also ends when
 /// the terminal goes away (Docker closes a TTY exec's stream when its stdin
 /// ends): a process still running after a moment is then hung up, when
-/// `hang_up` gives it. An interrupt while polling ends dpty at once, as it
-/// does the docker CLI; one during a hang-up is heard once it is done.
+/// `hang_up` gives it. An interrupt while polling ends dpty at once with
+/// 128 + the signal (the docker CLI ends at once too, with 255); one that
+/// comes during a hang-up is heard once the hang-up is done.
 async fn exit_status(
     client: &Client,
     id: &str,
