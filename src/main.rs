@@ -72,7 +72,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Run(args) => {
             let mode = config::run_stream_mode(&args, local).map_err(local_failure)?;
-            let cwd = std::env::current_dir().unwrap_or_default();
+            // As docker: `$PWD` when it names this directory, so `-v ./x:/x` keeps
+            // the symlinks the shell followed, as `--mount` sources do.
+            let cwd = opts::mounts::working_dir().unwrap_or_default();
             let lookup = |key: &str| std::env::var(key).ok();
             // As the docker CLI: the terminal's size goes with every create,
             // TTY or not.
