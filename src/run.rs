@@ -48,25 +48,22 @@ pub async fn run(
     config: RunConfig,
     signals: &mut SignalSource,
 ) -> anyhow::Result<Outcome> {
-    if let Some(path) = &config.container.cidfile {
-        // Refused before anything is made, as the docker CLI does.
-        if path.exists() {
-            return Err(anyhow::anyhow!(
-                "container ID file found, make sure the other container isn't running or delete {}",
-                path.display()
-            )
-            .context(Coded(exit_code::ENGINE_REFUSED)));
-        }
-    }
-    // Until the session takes over signals, an interrupt stops the set-up
-    // and cleans up what was made, instead of killing dpty half way.
-    // Made first, so that a file that cannot be written stops nothing half way;
-    // dropped last, after the session, which puts all of it on disk.
+    // The id file is made before anything else, so a path that exists or
+    // cannot be written stops dpty before a container does; it is removed
+    // again unless an id went into it, as with the docker CLI.
+    let mut cidfile = match &config.container.cidfile {
+        Some(path) => Some(CidFile::create(path).context(Coded(exit_code::ENGINE_REFUSED))?),
+        None => None,
+    };
+    // Made first too, so that a file that cannot be written stops nothing half
+    // way; dropped last, after the session, which puts all of it on disk.
     let recording = config
         .record
         .as_ref()
         .map(engine::Recording::start)
         .transpose()?;
+    // Until the session takes over signals, an interrupt stops the set-up
+    // and cleans up what was made, instead of killing dpty half way.
     let sent = std::cell::Cell::new(false);
     let creating = create(client, &config, &sent);
     tokio::pin!(creating);
@@ -91,8 +88,8 @@ pub async fn run(
         }
     };
     info!(%id, "container created");
-    if let Some(path) = &config.container.cidfile {
-        write_cidfile(path, &id).context(Coded(exit_code::ENGINE_REFUSED))?;
+    if let Some(file) = cidfile.as_mut() {
+        file.write(&id).context(Coded(exit_code::ENGINE_REFUSED))?;
     }
     if !config.container.attach.any() {
         return run_detached(client, &id).await;
@@ -373,16 +370,51 @@ fn created(response: ContainerCreateResponse) -> String {
     response.id
 }
 
-/// `--cidfile`: the id, written once the container exists.
-fn write_cidfile(path: &std::path::Path, id: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("writing the container ID file {}", path.display()))?;
-    file.write_all(id.as_bytes())
-        .with_context(|| format!("writing the container ID file {}", path.display()))
+/// `--cidfile`: made before the container, holding its id once it exists,
+/// and removed on drop while it holds none.
+struct CidFile {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+    written: bool,
+}
+
+impl CidFile {
+    fn create(path: &std::path::Path) -> anyhow::Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|error| match error.kind() {
+                std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                    "container ID file found, make sure the other container isn't running or delete {}",
+                    path.display()
+                ),
+                _ => anyhow::Error::new(error)
+                    .context(format!("creating the container ID file {}", path.display())),
+            })?;
+        Ok(CidFile {
+            path: path.to_owned(),
+            file,
+            written: false,
+        })
+    }
+
+    fn write(&mut self, id: &str) -> anyhow::Result<()> {
+        use std::io::Write as _;
+        self.file
+            .write_all(id.as_bytes())
+            .with_context(|| format!("writing the container ID file {}", self.path.display()))?;
+        self.written = true;
+        Ok(())
+    }
+}
+
+impl Drop for CidFile {
+    fn drop(&mut self) {
+        if !self.written {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// `-d`, or nothing attached: print the id, start, and leave the container

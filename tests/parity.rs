@@ -326,6 +326,7 @@ const BAD: &[Bad] = &[
     bad(REFERENCE, "docker run --health-retries -1 --health-cmd true busybox", 125, "--health-retries"),
     bad(REFERENCE, "docker run --health-interval 5 --health-cmd true busybox", 125, "--health-interval"),
     bad(RUN, "docker run -a stdin -d busybox", 1, "--attach"),
+    bad("docker CLI: the ID file is created before the container", "docker run --cidfile {dir}/env.list/id busybox", 125, "env.list/id"),
     bad("docker CLI: platform specifiers (containerd platforms)", "docker run --platform nonsense busybox", 125, "nonsense"),
     bad(RUN, "docker run --restart always --rm busybox", 125, "--restart"),
     bad(RUN, "docker run --restart on-failure:x busybox", 125, "restart policy"),
