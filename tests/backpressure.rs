@@ -5,7 +5,6 @@
 mod support;
 
 use std::io::Read;
-use std::os::unix::io::AsRawFd;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -35,25 +34,6 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks as f64 / per_second as f64
 }
 
-/// Slack for a full pipe: its buffers are pages, and the last page written need not be full.
-const PAGE: usize = 4096;
-
-/// How many bytes the pipe can hold.
-fn pipe_capacity(pipe: &impl AsRawFd) -> usize {
-    // SAFETY: F_GETPIPE_SZ only reads the size of a pipe this test holds open.
-    let size = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_GETPIPE_SZ) };
-    usize::try_from(size).expect("F_GETPIPE_SZ on the output pipe")
-}
-
-/// How many bytes wait unread in the pipe.
-fn pipe_queued(pipe: &impl AsRawFd) -> usize {
-    let mut queued: libc::c_int = 0;
-    // SAFETY: FIONREAD writes one c_int through the pointer, which points at one.
-    let rc = unsafe { libc::ioctl(pipe.as_raw_fd(), libc::FIONREAD, &mut queued) };
-    assert_eq!(rc, 0, "FIONREAD on the output pipe");
-    usize::try_from(queued).unwrap_or_default()
-}
-
 fn check_stalled_reader(args: &[&str]) {
     let mut child = Command::new(bin())
         .args(args)
@@ -74,14 +54,7 @@ fn check_stalled_reader(args: &[&str]) {
         assert!(n > 0, "output ended early");
         total += n as u64;
     }
-    // The stall starts in earnest once the pipe is full and the binary can write no more; from
-    // then on it should do nothing, which is measured over 3 s.
-    let capacity = pipe_capacity(&stdout);
-    support::wait_for(
-        "the output pipe filling up",
-        Duration::from_secs(30),
-        || pipe_queued(&stdout) + PAGE >= capacity,
-    );
+    std::thread::sleep(Duration::from_millis(500));
     let cpu_before = cpu_seconds(pid);
     std::thread::sleep(Duration::from_secs(3));
     let stalled_cpu = cpu_seconds(pid) - cpu_before;
