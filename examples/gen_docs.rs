@@ -1,5 +1,5 @@
-//! Generates dpty's shell completions and man pages from the clap definition in `src/cli/`, which it
-//! compiles in by path, so there is one definition and nothing here can drift from it. An example
+//! Generates dpty's shell completions and man pages from the clap definition the library exports
+//! (`dpty::cli`), so there is one definition and nothing here can drift from it. An example
 //! rather than a binary or a build script: it is never installed, and `cargo build` does not build it.
 //!
 //! ```text
@@ -12,11 +12,7 @@
 //! clap_complete cannot do) and the versions of clap, clap_complete and clap_mangen: no dates, nothing
 //! from the environment, so regenerating gives the same bytes.
 
-// Only the definition is used here; the parsed fields and the unit tests belong to the binary.
-#[allow(dead_code)]
-#[path = "../src/cli/mod.rs"]
-mod cli;
-
+use dpty::cli;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

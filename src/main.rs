@@ -3,28 +3,16 @@
 //! `main` only parses, sets up logging, runs the command on a single-threaded
 //! runtime and turns the outcome into a docker-compatible exit status.
 
-mod attach;
-mod cli;
-mod config;
-mod deliver;
-mod docker;
-mod engine;
-mod exec;
-mod exit_code;
-mod logging;
-mod opts;
-mod pull;
-mod run;
+mod front;
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::Parser as _;
 
-use crate::cli::{Cli, Command};
-use crate::config::{LocalTerminal, Process};
-
-use crate::exit_code::Outcome;
+use dpty::cli::{self, Cli, Command};
+use front::config::{self, LocalTerminal};
+use front::exit_code::{self, Command as Which};
+use front::{attach, exec, logging, opts, run};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -35,9 +23,10 @@ fn main() -> ExitCode {
         eprintln!("dpty: {}", exit_code::render(&error));
         return ExitCode::from(exit_code::GENERAL);
     }
-    let default_code = match cli.command {
-        Command::Run(_) => exit_code::ENGINE_REFUSED,
-        Command::Exec(_) | Command::Attach(_) => exit_code::GENERAL,
+    let which = match cli.command {
+        Command::Run(_) => Which::Run,
+        Command::Exec(_) => Which::Exec,
+        Command::Attach(_) => Which::Attach,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -49,24 +38,42 @@ fn main() -> ExitCode {
             return ExitCode::from(exit_code::GENERAL);
         }
     };
-    match runtime.block_on(dispatch(cli)) {
-        Ok(outcome) => outcome.into(),
+    let outcome = runtime.block_on(dispatch(cli));
+    // Log lines held while the terminal was raw come out before our own.
+    logging::release();
+    // The one place an outcome becomes an exit status.
+    let status = match outcome {
+        Ok(Dispatched::Ended(end)) => match exit_code::of_end(which, end) {
+            Ok(status) => status,
+            Err(message) => {
+                eprintln!("dpty: {message}");
+                exit_code::GENERAL
+            }
+        },
+        Ok(Dispatched::Interrupted(signal)) => exit_code::for_signal(signal),
         Err(error) => {
             tracing::info!(error = %format!("{error:#}"), "failed");
             eprintln!("dpty: {}", exit_code::render(&error));
-            ExitCode::from(exit_code::of_error(&error, default_code))
+            exit_code::of_any_error(which, &error)
         }
-    }
+    };
+    ExitCode::from(status)
 }
 
-async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+/// What a command came to, short of a failure.
+enum Dispatched {
+    Ended(dpty::SessionEnd),
+    /// A signal stopped `run` before its container was made.
+    Interrupted(i32),
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
     // The one signal source, installed before anything can be interrupted;
     // every phase after this listens to it.
-    let mut signals = engine::SignalSource::install().context("installing signal handlers")?;
+    let mut signals = dpty::SignalSource::install()?;
     let local = LocalTerminal::detect();
-    let engine = config::engine(&cli, |key| std::env::var(key).ok(), |path| path.exists())?;
-    let transport = engine.transport()?;
-    let docker_config = docker::context::config_dir(|key| std::env::var(key).ok());
+    let engine = dpty::Engine::choose(&dpty::EngineFlags::from(&cli))?;
+    let docker_config = dpty::docker_config::config_dir(|key| std::env::var(key).ok());
     // Everything the user typed is checked before the engine is contacted,
     // so a bad flag never leaves a half-made container behind.
     match cli.command {
@@ -78,9 +85,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
             let lookup = |key: &str| std::env::var(key).ok();
             // As the docker CLI: the terminal's size goes with every create,
             // TTY or not.
-            let console_size = engine::local_size().map(|s| (s.rows, s.cols));
-            let proxy_env =
-                docker::context::proxy_env(&docker_config, &engine.endpoint.to_string());
+            let console_size = dpty::terminal_size().map(|s| (s.rows, s.cols));
+            let address = engine.to_string();
+            let proxy_env = dpty::docker_config::proxy_env(&docker_config, &address);
             let context = opts::Context {
                 tty: mode.tty,
                 stdin: mode.stdin,
@@ -93,12 +100,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
             for warning in &container.warnings {
                 eprintln!("WARNING: {warning}");
             }
-            container
-                .mount_api_socket(&engine.endpoint.to_string())
-                .map_err(refused)?;
+            container.mount_api_socket(&address).map_err(refused)?;
             let detach_keys =
                 config::detach_keys(args.session.detach_keys.as_deref(), &docker_config)?;
-            let client = docker::Client::connect(transport).await?;
+            let client = dpty::Client::connect(&engine).await?;
             container
                 .for_engine(client.api_version(), client.os_type())
                 .map_err(refused)?;
@@ -113,7 +118,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                 sig_proxy: args.signals.sig_proxy,
                 record: record_spec(&args.session),
             };
-            run::run(&client, config, &mut signals).await
+            Ok(match run::run(&client, config, &mut signals).await? {
+                run::Ran::Session(end) => Dispatched::Ended(end),
+                run::Ran::Interrupted(signal) => Dispatched::Interrupted(signal),
+            })
         }
         Command::Exec(args) => {
             let mode = if args.detach {
@@ -128,24 +136,23 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
             };
             let mut words = args.container_and_command.into_iter();
             let container = words.next().unwrap_or_default();
-            let config = exec::ExecConfigResolved {
+            let config = exec::ExecConfig {
                 mode,
-                process: Process::resolve(&args.process)?,
+                process: config::process(&args.process, words.collect())?,
                 container,
-                command: words.collect(),
                 detach_keys: config::detach_keys(
                     args.session.detach_keys.as_deref(),
                     &docker_config,
                 )?,
                 detach: args.detach,
                 record: record_spec(&args.session),
-                lifetime: exec::Lifetime {
-                    sig_proxy: args.signals.sig_proxy,
-                    leave_running: args.lifetime.leave_running,
-                },
+                sig_proxy: args.signals.sig_proxy,
+                leave_running: args.lifetime.leave_running,
             };
-            let client = docker::Client::connect(transport).await?;
-            exec::exec(&client, config, &mut signals).await
+            let client = dpty::Client::connect(&engine).await?;
+            Ok(Dispatched::Ended(
+                exec::exec(&client, config, &mut signals).await?,
+            ))
         }
         Command::Attach(args) => {
             let config = attach::AttachConfig {
@@ -160,18 +167,19 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
                     args.session.detach_keys.as_deref(),
                     &docker_config,
                 )?,
-                local,
             };
-            let client = docker::Client::connect(transport).await?;
-            attach::attach(&client, config, &mut signals).await
+            let client = dpty::Client::connect(&engine).await?;
+            Ok(Dispatched::Ended(
+                attach::attach(&client, config, &mut signals).await?,
+            ))
         }
     }
 }
 
 /// What `--record` and `--record-input` ask for.
-fn record_spec(session: &cli::SessionArgs) -> Option<engine::RecordSpec> {
+fn record_spec(session: &cli::SessionArgs) -> Option<dpty::RecordSpec> {
     let path = session.record.clone()?;
-    Some(engine::RecordSpec {
+    Some(dpty::RecordSpec {
         path,
         input: session.record_input,
     })

@@ -6,11 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/engine/demux.rs"]
-#[allow(dead_code)]
-mod demux;
-
-use demux::{Demuxer, Piece};
+use dpty::fuzzing::{Demuxer, Piece};
 
 #[derive(Default, PartialEq, Debug)]
 struct Streams {

@@ -1,6 +1,6 @@
 //! The container options of `dpty run`, named and spelled as `docker run`'s
 //! (docker CLI 28), so a command line written for docker works unchanged.
-//! Values stay as the user typed them; [`crate::opts`] turns them into the
+//! Values stay as the user typed them; the binary turns them into the
 //! create request and refuses bad ones before anything reaches the engine.
 
 use std::path::PathBuf;

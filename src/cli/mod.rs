@@ -1,10 +1,20 @@
 //! The command line, and nothing else: clap definitions whose flags follow
 //! the docker CLI, so `dpty run -it` and `dpty exec -it` keep people's habits.
-//! [`crate::config`] turns these into the settings a session runs with.
+//! The `dpty` binary turns these into the settings a session runs with; the
+//! generator of its completions and man pages reads them too.
+//!
+//! ```
+//! use clap::{CommandFactory as _, Parser as _};
+//!
+//! let cli = dpty::cli::Cli::try_parse_from(["dpty", "exec", "-it", "web", "sh"]).unwrap();
+//! assert!(matches!(cli.command, dpty::cli::Command::Exec(_)));
+//! assert_eq!(dpty::cli::Cli::command().get_name(), "dpty");
+//! ```
 
 // The doc comments here are the commands' help texts, in docker's usage notation, where
-// `[:MAX]` is an optional part, not a link.
-#![allow(rustdoc::broken_intra_doc_links)]
+// `[:MAX]` is an optional part, not a link; an item without one has no help of its own
+// (a group of flags flattened into a command).
+#![allow(rustdoc::broken_intra_doc_links, missing_docs)]
 
 use std::path::PathBuf;
 
@@ -375,6 +385,20 @@ pub struct AttachArgs {
     /// The container's name or id (with --exec: the exec instance's id)
     #[arg(value_name = "CONTAINER")]
     pub target: String,
+}
+
+impl From<&Cli> for crate::EngineFlags {
+    fn from(cli: &Cli) -> Self {
+        crate::EngineFlags {
+            host: cli.host.clone(),
+            context: cli.context.clone(),
+            tls: cli.tls,
+            tlsverify: cli.tlsverify,
+            tlscacert: cli.tlscacert.clone(),
+            tlscert: cli.tlscert.clone(),
+            tlskey: cli.tlskey.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,14 +13,20 @@ use sha2::{Digest, Sha256};
 
 /// The engine a context points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContextEndpoint {
+pub(crate) struct ContextEndpoint {
     pub host: String,
     pub skip_tls_verify: bool,
     /// Directory holding ca.pem, cert.pem and key.pem, when the context has one.
     pub tls_dir: Option<PathBuf>,
 }
 
-/// The docker config directory.
+/// The docker config directory: `DOCKER_CONFIG`, else `~/.docker`; `env`
+/// looks up environment variables.
+///
+/// ```
+/// let dir = dpty::docker_config::config_dir(|key| (key == "HOME").then(|| "/home/me".into()));
+/// assert_eq!(dir, std::path::Path::new("/home/me/.docker"));
+/// ```
 pub fn config_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
     match env("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir),
@@ -68,11 +74,16 @@ fn config_file(config_dir: &Path) -> ConfigFile {
 }
 
 /// The context `docker context use` selected, if any.
-pub fn current(config_dir: &Path) -> Option<String> {
+pub(crate) fn current(config_dir: &Path) -> Option<String> {
     Some(config_file(config_dir).current_context).filter(|c| !c.is_empty())
 }
 
 /// The detach keys set in the config file (`detachKeys`), if any.
+///
+/// ```
+/// let dir = std::path::Path::new("/nonexistent");
+/// assert_eq!(dpty::docker_config::detach_keys(dir), None);
+/// ```
 pub fn detach_keys(config_dir: &Path) -> Option<String> {
     Some(config_file(config_dir).detach_keys).filter(|k| !k.is_empty())
 }
@@ -80,6 +91,11 @@ pub fn detach_keys(config_dir: &Path) -> Option<String> {
 /// The proxy variables the config file sets for containers of the engine at
 /// `host` (or its `default` entry), in upper and lower case, as the docker
 /// CLI adds them to every new container's environment.
+///
+/// ```
+/// let dir = std::path::Path::new("/nonexistent");
+/// assert!(dpty::docker_config::proxy_env(dir, "unix:///var/run/docker.sock").is_empty());
+/// ```
 pub fn proxy_env(config_dir: &Path, host: &str) -> Vec<(String, String)> {
     let mut proxies = config_file(config_dir).proxies;
     let chosen = proxies
@@ -103,7 +119,7 @@ pub fn proxy_env(config_dir: &Path, host: &str) -> Vec<(String, String)> {
 }
 
 /// Reads the named context's docker endpoint.
-pub fn load(config_dir: &Path, name: &str) -> anyhow::Result<ContextEndpoint> {
+pub(crate) fn load(config_dir: &Path, name: &str) -> anyhow::Result<ContextEndpoint> {
     #[derive(Deserialize)]
     struct Meta {
         #[serde(rename = "Endpoints", default)]

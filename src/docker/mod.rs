@@ -7,9 +7,11 @@
 //! attach decoder guesses the framing from the bytes and buffers whole frames,
 //! and it gives no access to the raw connection.
 
+mod choose;
 mod connect;
 pub mod context;
 mod hijack;
+pub mod ops;
 mod ssh;
 mod tls;
 
@@ -28,6 +30,9 @@ use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use tracing::debug;
 
+use crate::error::{mark, ErrorKind};
+
+pub use choose::{Engine, EngineFlags};
 pub use connect::{Endpoint, Transport, DEFAULT_SOCKET};
 pub use hijack::Hijacked;
 pub use tls::TlsOptions;
@@ -79,6 +84,14 @@ impl ApiError {
                 waited: Duration::from_secs(REQUEST_TIMEOUT_SECS),
             }
             .into(),
+            // Our transport's only I/O is the connection to the engine.
+            error @ bollard::errors::Error::IOError { .. } => {
+                mark(anyhow::Error::new(error), ErrorKind::EngineGone)
+            }
+            error @ (bollard::errors::Error::JsonDataError { .. }
+            | bollard::errors::Error::JsonSerdeError { .. }) => {
+                mark(anyhow::Error::new(error), ErrorKind::Protocol)
+            }
             other => anyhow::Error::new(other),
         }
     }
@@ -141,7 +154,15 @@ impl fmt::Display for Unreachable {
 
 impl std::error::Error for Unreachable {}
 
-/// A connection to one engine.
+/// A connection to one engine: the API version both sides speak, and what
+/// kind of engine it is. Cheap to clone; clones share the connection pool.
+///
+/// ```no_run
+/// # async fn demo() -> dpty::Result<()> {
+/// let client = dpty::Client::connect(&dpty::Engine::from_env()?).await?;
+/// println!("API {:?}, Podman: {}", client.api_version(), client.is_podman());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     transport: Transport,
@@ -161,7 +182,11 @@ const MAX_API_VERSION: (usize, usize) = (1, 47);
 
 impl Client {
     /// Pings the engine and agrees on an API version.
-    pub async fn connect(transport: Transport) -> anyhow::Result<Self> {
+    pub async fn connect(engine: &Engine) -> crate::Result<Self> {
+        Ok(Self::connect_transport(engine.transport()?).await?)
+    }
+
+    async fn connect_transport(transport: Transport) -> anyhow::Result<Self> {
         let endpoint = transport.endpoint.clone();
         let ping = Request::get("/_ping")
             .header(HOST, endpoint.host_header())
@@ -175,7 +200,7 @@ impl Client {
             }
             Err(SendError::Connect(source)) => return Err(Unreachable { endpoint, source }.into()),
             Err(SendError::Http(e)) => {
-                return Err(e)
+                return Err(mark(e.into(), ErrorKind::EngineGone))
                     .with_context(|| format!("talking to the Docker engine at {endpoint}"))
             }
         };
@@ -243,14 +268,21 @@ impl Client {
         &self.os_type
     }
 
-    /// The bollard handle for plain REST calls.
+    /// A bollard handle for plain REST calls, over the same transport.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let version = client.api().version().await?;
+    /// println!("{:?}", version.version);
+    /// # Ok(()) }
+    /// ```
     pub fn api(&self) -> &bollard::Docker {
         &self.api
     }
 
     /// Sends a request with a JSON body and returns the response once its
     /// headers have arrived; an error status becomes an [`ApiError`].
-    pub async fn request(
+    pub(crate) async fn request(
         &self,
         method: Method,
         path: &str,
@@ -268,7 +300,7 @@ impl Client {
     }
 
     /// Opens a stream endpoint (attach, exec start) and takes over its connection.
-    pub async fn hijack(
+    pub(crate) async fn hijack(
         &self,
         path: &str,
         body: Option<serde_json::Value>,
@@ -280,9 +312,8 @@ impl Client {
             .map_err(|e| match e {
                 hijack::HijackError::Send(e) => self.send_error(e),
                 hijack::HijackError::Api(e) => e.into(),
-                hijack::HijackError::Upgrade(e) => {
-                    anyhow::Error::new(e).context("taking over the attach connection")
-                }
+                hijack::HijackError::Upgrade(e) => mark(e.into(), ErrorKind::EngineGone)
+                    .context("taking over the attach connection"),
             })
     }
 
@@ -311,28 +342,30 @@ impl Client {
                 source,
             }
             .into(),
-            SendError::Http(e) => anyhow::Error::new(e).context("the engine connection failed"),
+            SendError::Http(e) => {
+                mark(e.into(), ErrorKind::EngineGone).context("the engine connection failed")
+            }
         }
     }
 
-    /// Whether an error means the engine itself is gone: the connection was
-    /// refused or broke, rather than the engine answering with an error.
-    pub fn is_gone(error: &anyhow::Error) -> bool {
-        error.chain().any(|e| {
-            e.is::<Unreachable>()
-                || e.is::<io::Error>()
-                || e.is::<hyper::Error>()
-                || e.is::<bollard::errors::Error>()
-        })
+    /// Whether an error means the engine itself is gone: it could not be
+    /// reached, or its connection broke, as marked where that happened.
+    pub(crate) fn is_gone(error: &anyhow::Error) -> bool {
+        let marked = error.downcast_ref::<crate::error::Kind>();
+        marked.is_some_and(|k| matches!(k.0, ErrorKind::EngineGone | ErrorKind::Unreachable))
+            || error.chain().any(|e| e.is::<Unreachable>())
     }
 
     /// The error to report when the engine went away mid-session.
-    pub fn gone(&self) -> anyhow::Error {
-        anyhow::anyhow!("the Docker engine at {} went away", self.transport.endpoint)
+    pub(crate) fn gone(&self) -> anyhow::Error {
+        mark(
+            anyhow::anyhow!("the Docker engine at {} went away", self.transport.endpoint),
+            ErrorKind::EngineGone,
+        )
     }
 
     /// Converts a bollard failure into dpty's error types.
-    pub fn error(error: bollard::errors::Error) -> anyhow::Error {
+    pub(crate) fn error(error: bollard::errors::Error) -> anyhow::Error {
         ApiError::from_bollard(error)
     }
 }
@@ -514,16 +547,19 @@ async fn error_from_response(response: Response<Incoming>) -> ApiError {
 }
 
 /// Reads a whole (small) JSON response body.
-pub async fn read_json<T: serde::de::DeserializeOwned>(
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
     response: Response<Incoming>,
 ) -> anyhow::Result<T> {
     let body = response
         .into_body()
         .collect()
         .await
+        .map_err(|e| mark(e.into(), ErrorKind::EngineGone))
         .context("reading the engine's answer")?
         .to_bytes();
-    serde_json::from_slice(&body).context("decoding the engine's answer")
+    serde_json::from_slice(&body)
+        .map_err(|e| mark(e.into(), ErrorKind::Protocol))
+        .context("decoding the engine's answer")
 }
 
 #[cfg(test)]
@@ -534,11 +570,13 @@ mod tests {
     fn an_unanswered_request_says_how_long_it_waited_and_is_not_a_lost_engine() {
         let error = Client::error(bollard::errors::Error::RequestTimeoutError)
             .context("starting the container");
+        assert!(!Client::is_gone(&error));
+        let error = crate::Error::from(error);
+        assert_eq!(error.kind(), crate::ErrorKind::NoAnswer);
         assert_eq!(
-            crate::exit_code::render(&error),
+            error.to_string(),
             "starting the container: the engine did not answer within 120 s"
         );
-        assert!(!Client::is_gone(&error));
     }
 
     #[test]

@@ -35,7 +35,7 @@ use tokio::net::unix::pipe;
 use tokio::sync::watch;
 use tracing::debug;
 
-use crate::exit_code::{Coded, GENERAL};
+use crate::error::{mark, ErrorKind};
 
 /// Where an `ssh://` address points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +55,12 @@ impl SshSpec {
     /// a query string, a fragment, an empty host. The error carries status 1,
     /// docker's for an address it cannot use.
     pub fn parse(address: &str) -> anyhow::Result<SshSpec> {
-        parse_url(address)
-            .map_err(|reason| anyhow!("invalid SSH URL: {reason}").context(Coded(GENERAL)))
+        parse_url(address).map_err(|reason| {
+            mark(
+                anyhow!("invalid SSH URL: {reason}"),
+                ErrorKind::InvalidAddress,
+            )
+        })
     }
 
     /// The arguments after `ssh`: options, user and port, `--`, the host and
@@ -649,10 +653,11 @@ mod tests {
         ];
         for (url, reason) in cases {
             let error = SshSpec::parse(url).unwrap_err();
-            let text = crate::exit_code::render(&error);
+            let error = crate::Error::from(error);
+            let text = error.to_string();
             assert!(text.starts_with("invalid SSH URL: "), "{url}: {text}");
             assert!(text.contains(reason), "{url}: {text}");
-            assert_eq!(crate::exit_code::of_error(&error, 125), 1, "{url}");
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidAddress, "{url}");
             assert!(!text.contains("passw0rd"), "{text}");
         }
     }

@@ -13,13 +13,28 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-/// TLS settings resolved from flags, environment or a context.
+/// TLS settings, as the docker CLI takes them from flags, the environment
+/// or a context.
+///
+/// ```
+/// let tls = dpty::TlsOptions {
+///     verify: true,
+///     ca: Some("/certs/ca.pem".into()),
+///     cert: Some("/certs/cert.pem".into()),
+///     key: Some("/certs/key.pem".into()),
+/// };
+/// let engine = dpty::Engine::parse("tcp://127.0.0.1:2376")?.with_tls(tls);
+/// # let _ = engine; Ok::<(), dpty::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsOptions {
     /// Verify the engine's certificate against `ca`.
     pub verify: bool,
+    /// The CA certificate (PEM) that signed the engine's.
     pub ca: Option<PathBuf>,
+    /// The client certificate (PEM) the engine may ask for.
     pub cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
     pub key: Option<PathBuf>,
 }
 

@@ -18,7 +18,7 @@ use tracing::debug;
 use super::stdio::in_foreground;
 use super::terminal::RawMode;
 
-type Gate = Pin<Box<dyn Future<Output = io::Result<Option<RawMode>>>>>;
+type Gate = Pin<Box<dyn Future<Output = io::Result<Option<RawMode>>> + Send>>;
 
 /// stdin that is read only once its terminal is ours.
 pub struct Gated<I> {

@@ -8,7 +8,7 @@
 //! can hand it a `tokio::io::duplex` pair, and it knows nothing of clap or
 //! of the Docker API beyond the callbacks in [`Hooks`].
 
-mod demux;
+pub(crate) mod demux;
 mod foreground;
 mod keys;
 mod record;
@@ -22,7 +22,7 @@ use std::future::Future;
 use std::io::{self, IoSlice};
 use std::sync::Arc;
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::{Stream, StreamExt};
@@ -43,7 +43,7 @@ pub use record::{RecordSpec, Recording, Tap};
 pub use resize::ResizeFn;
 pub use signals::SignalSource;
 pub use stdio::is_terminal;
-pub use terminal::{local_size, Size};
+pub use terminal::{local_size, terminal_is_raw, Size};
 
 /// A connection that may expose its socket, so piped stdin can be spliced
 /// into it; `None` where bytes must go through the stream (TLS).
@@ -79,6 +79,9 @@ pub struct Settings {
     pub raw: bool,
     /// The engine is Podman, whose multiplexed framing has a quirk.
     pub podman: bool,
+    /// Bulk output is left to gather between reads by napping the thread
+    /// (see [`COALESCE_FOR`]); only for a runtime the session has to itself.
+    pub batch_output: bool,
 }
 
 /// What the local side of a session does besides moving bytes.
@@ -115,17 +118,29 @@ pub enum End {
     Detached,
 }
 
-/// Runs a session on the real terminal: raw mode, stdio, signals and resizes.
+/// The local side of a session.
+pub(crate) enum LocalSide {
+    /// The process's own terminal and standard streams: raw mode, splice,
+    /// foreground checks and SIGWINCH resizes.
+    Terminal,
+    /// Streams given by the caller, with sizes of their own.
+    Streams(Box<crate::session::Streams>),
+}
+
+/// Runs a session: the local side joined to the connection, with signals
+/// and resizes, until the process ends or the user detaches.
 ///
 /// `start` runs once the terminal is ready and before any byte is exchanged,
 /// so that output from a container started by it cannot be missed.
-pub async fn attach<S, F>(
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn attach<S, F>(
     conn: S,
     buffered: Bytes,
     settings: Settings,
     controls: Controls,
     hooks: Hooks,
-    signals: &mut SignalSource,
+    signals: Option<&mut SignalSource>,
+    local: LocalSide,
     start: F,
 ) -> anyhow::Result<End>
 where
@@ -133,49 +148,14 @@ where
     F: Future<Output = anyhow::Result<()>>,
 {
     info!(?settings, "session starting");
-    let stdout = StdStream::stdout().context("opening stdout")?;
-    let stderr = StdStream::stderr().context("opening stderr")?;
-    // A background job waits for the foreground before touching the terminal.
-    let background = settings.stdin && foreground::in_background();
-    let mut stdin = match settings.stdin {
-        true => Some(StdStream::stdin().context("opening stdin")?),
-        false => None,
-    };
-    // Piped stdin without a TTY (so no detach keys) goes by splice when it can.
-    let mut splice = None;
-    let records_input = controls.record.as_ref().is_some_and(Tap::records_input);
-    if let (false, false, Some(socket)) = (settings.tty, records_input, conn.raw_socket()) {
-        if let Some(piped) = stdin.take() {
-            match Splice::new(piped, socket) {
-                Ok(spliced) => splice = Some(spliced),
-                Err(piped) => stdin = Some(piped),
-            }
-        }
-    }
-    let stdin = stdin.map(|stdin| Gated::new(stdin, background, settings.raw));
-    // Size changes matter only to a TTY.
-    let tty = settings.tty;
-    let signals = signals.filter(move |signal| std::future::ready(tty || *signal != SIGWINCH));
-    // Held until this function returns; its drop restores the terminal on
-    // every way out, after the session's streams are done.
-    let _raw = match settings.raw && !background {
-        true => Some(RawMode::enable().context("putting the terminal in raw mode")?),
-        false => None,
-    };
-    start.await?;
-    let resizer = match (hooks.resize, local_size()) {
-        (Some(resize), Some(size)) if settings.tty => Some(Resizer::spawn(resize, size)),
-        _ => None,
-    };
-    let (conn_read, conn_write) = tokio::io::split(conn);
-    let streams = Streams {
-        conn_read,
-        conn_write,
-        buffered,
-        stdin,
-        splice,
-        stdout,
-        stderr,
+    // Size changes matter only to a TTY on this process's terminal.
+    let terminal = matches!(local, LocalSide::Terminal);
+    let keep_winch = settings.tty && terminal;
+    let signals: SignalStream<'_> = match signals {
+        Some(source) => Box::pin(
+            source.filter(move |signal| std::future::ready(keep_winch || *signal != SIGWINCH)),
+        ),
+        None => Box::pin(futures_util::stream::pending()),
     };
     // Detach keys only make sense for keystrokes: piped data must pass untouched.
     let detector = settings.tty.then(|| Detector::new(controls.detach_keys));
@@ -184,13 +164,89 @@ where
         (false, false) => Some(Demuxer::new()),
         (false, true) => Some(Demuxer::podman()),
     };
-    let options = Options {
+    let records_input = controls.record.as_ref().is_some_and(Tap::records_input);
+    let options = |size: Option<Size>, sizes| Options {
         signal_proxy: hooks.signal_proxy,
         tap: controls.record,
         hangup_ends: controls.hangup_ends,
+        batch_output: settings.batch_output,
+        size,
+        sizes,
     };
+    let start_resizer = |size: Option<Size>| match (hooks.resize, size) {
+        (Some(resize), Some(size)) if settings.tty => Some(Resizer::spawn(resize, size)),
+        _ => None,
+    };
+    let LocalSide::Streams(given) = local else {
+        let stdout = StdStream::stdout().context("opening stdout")?;
+        let stderr = StdStream::stderr().context("opening stderr")?;
+        // A background job waits for the foreground before touching the terminal.
+        let background = settings.stdin && foreground::in_background();
+        let mut stdin = match settings.stdin {
+            true => Some(StdStream::stdin().context("opening stdin")?),
+            false => None,
+        };
+        // Piped stdin without a TTY (so no detach keys) goes by splice when it can.
+        let mut splice = None;
+        if let (false, false, Some(socket)) = (settings.tty, records_input, conn.raw_socket()) {
+            if let Some(piped) = stdin.take() {
+                match Splice::new(piped, socket) {
+                    Ok(spliced) => splice = Some(spliced),
+                    Err(piped) => stdin = Some(piped),
+                }
+            }
+        }
+        let stdin = stdin.map(|stdin| Gated::new(stdin, background, settings.raw));
+        // Held until this function returns; its drop restores the terminal on
+        // every way out, after the session's streams are done.
+        let _raw = match settings.raw && !background {
+            true => Some(RawMode::enable().context("putting the terminal in raw mode")?),
+            false => None,
+        };
+        start.await?;
+        let size = local_size();
+        let resizer = start_resizer(size);
+        let (conn_read, conn_write) = tokio::io::split(conn);
+        let streams = Streams {
+            conn_read,
+            conn_write,
+            buffered,
+            stdin,
+            splice,
+            stdout,
+            stderr,
+        };
+        let options = options(size, None);
+        return session(streams, demux, detector, signals, resizer, options).await;
+    };
+    let crate::session::Streams {
+        input,
+        output,
+        error,
+        size,
+        resizes,
+    } = *given;
+    start.await?;
+    let resizer = start_resizer(size);
+    let (conn_read, conn_write) = tokio::io::split(conn);
+    let streams = Streams {
+        conn_read,
+        conn_write,
+        buffered,
+        stdin: input.filter(|_| settings.stdin),
+        splice: None,
+        stdout: output,
+        stderr: error,
+    };
+    let options = options(size, resizes);
     session(streams, demux, detector, signals, resizer, options).await
 }
+
+/// The signals a session hears.
+type SignalStream<'a> = std::pin::Pin<Box<dyn Stream<Item = i32> + Send + 'a>>;
+
+/// Size changes of a caller's streams.
+pub(crate) type SizeStream = std::pin::Pin<Box<dyn Stream<Item = Size> + Send>>;
 
 /// The byte streams a session joins.
 pub struct Streams<R, W, I, O, E> {
@@ -214,6 +270,13 @@ pub struct Options {
     pub tap: Option<Tap>,
     /// SIGHUP ends the session rather than going to the proxy.
     pub hangup_ends: bool,
+    /// Bulk output naps the thread between reads.
+    pub batch_output: bool,
+    /// The local side's size when the session starts.
+    pub size: Option<Size>,
+    /// The local side's size changes, when they come from the caller rather
+    /// than from SIGWINCH.
+    pub sizes: Option<SizeStream>,
 }
 
 /// The select loop: moves bytes both ways until the engine ends the stream.
@@ -246,16 +309,27 @@ where
         signal_proxy,
         tap,
         hangup_ends,
+        batch_output,
+        size,
+        sizes,
     } = options;
     let mut input_open = stdin.is_some() || splice.is_some();
-    let output = pump_output(conn_read, buffered, demux, stdout, stderr, tap.clone());
+    let output = pump_output(
+        conn_read,
+        buffered,
+        demux,
+        (stdout, stderr),
+        tap.clone(),
+        batch_output,
+    );
     let input = async {
         match splice {
             Some(splice) => splice.run(conn_write).await,
             None => pump_input(stdin, conn_write, detector, tap.clone()).await,
         }
     };
-    let mut recorded_size = local_size();
+    let mut recorded_size = size;
+    let mut sizes = sizes.unwrap_or_else(|| Box::pin(futures_util::stream::pending()));
     tokio::pin!(output, input);
     let mut interrupts = 0;
     let forward = signal_proxy.map(forwarder);
@@ -267,9 +341,21 @@ where
     //   half-closed and output goes on, or the detach keys, which end the
     //   session at once;
     // - signals: WINCH resizes the TTY; others go to the signal proxy, or end
-    //   the session when there is none or the user insists.
+    //   the session when there is none or the user insists;
+    // - size changes of a caller's streams, which resize the TTY.
     loop {
         tokio::select! {
+            Some(size) = sizes.next() => {
+                if let Some(resizer) = &resizer {
+                    resizer.update(size);
+                }
+                if let Some(tap) = &tap {
+                    if recorded_size != Some(size) {
+                        tap.resize(size);
+                        recorded_size = Some(size);
+                    }
+                }
+            }
             end = &mut output => {
                 info!(?end, "output finished");
                 return end;
@@ -347,9 +433,9 @@ async fn pump_output<R, O, E>(
     mut conn: R,
     buffered: Bytes,
     mut demux: Option<Demuxer>,
-    mut stdout: O,
-    mut stderr: E,
+    (mut stdout, mut stderr): (O, E),
     tap: Option<Tap>,
+    batch: bool,
 ) -> anyhow::Result<End>
 where
     R: AsyncRead + Unpin,
@@ -370,6 +456,7 @@ where
         let n = conn
             .read(&mut buf)
             .await
+            .map_err(|e| crate::error::mark(e.into(), crate::ErrorKind::EngineGone))
             .context("reading from the engine")?;
         if n == 0 {
             break;
@@ -384,14 +471,17 @@ where
         // reads (more is already waiting) go on at once. The nap blocks the
         // thread because tokio's timer cannot wait less than a millisecond,
         // which would stall a fast stream; the yield after it lets the
-        // session's other branches (stdin, signals) run between naps.
-        if (COALESCE_FROM..BUFFER_SIZE).contains(&n) {
+        // session's other branches (stdin, signals) run between naps. Only
+        // where the caller says the thread is the session's own.
+        if batch && (COALESCE_FROM..BUFFER_SIZE).contains(&n) {
             std::thread::sleep(COALESCE_FOR);
             tokio::task::yield_now().await;
         }
     }
     if let Some(demux) = &demux {
-        demux.finish()?;
+        demux
+            .finish()
+            .map_err(|e| crate::error::mark(e.into(), crate::ErrorKind::Protocol))?;
     }
     Ok(End::Finished)
 }
@@ -399,9 +489,14 @@ where
 fn sink_failure(error: SinkError) -> anyhow::Result<End> {
     match error {
         SinkError::Local(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(End::OutputClosed),
-        SinkError::Local(e) => Err(anyhow::Error::new(e).context("writing output")),
-        SinkError::Engine(message) => bail!("the engine reported: {message}"),
-        SinkError::Protocol(e) => Err(e.into()),
+        SinkError::Local(e) => {
+            Err(crate::error::mark(e.into(), crate::ErrorKind::Local)).context("writing output")
+        }
+        SinkError::Engine(message) => Err(crate::error::mark(
+            anyhow::anyhow!("the engine reported: {message}"),
+            crate::ErrorKind::Refused,
+        )),
+        SinkError::Protocol(e) => Err(crate::error::mark(e.into(), crate::ErrorKind::Protocol)),
     }
 }
 
@@ -713,7 +808,9 @@ mod tests {
     #[tokio::test]
     async fn engine_error_frame_fails_the_session() {
         let (end, _, _, _) = run_session(false, b"", frame(3, b"no such exec"), None).await;
-        assert!(end.unwrap_err().to_string().contains("no such exec"));
+        let error = crate::Error::from(end.unwrap_err());
+        assert!(error.to_string().contains("no such exec"), "{error}");
+        assert_eq!(error.kind(), crate::ErrorKind::Refused);
     }
 
     #[tokio::test]
@@ -721,7 +818,9 @@ mod tests {
         let mut bytes = frame(1, b"0123456789");
         bytes.truncate(12);
         let (end, stdout, _, _) = run_session(false, b"", bytes, None).await;
-        assert!(end.unwrap_err().to_string().contains("short of a frame"));
+        let error = crate::Error::from(end.unwrap_err());
+        assert!(error.to_string().contains("short of a frame"), "{error}");
+        assert_eq!(error.kind(), crate::ErrorKind::Protocol);
         assert_eq!(stdout, b"0123");
     }
 }

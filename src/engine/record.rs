@@ -26,9 +26,16 @@ use super::terminal::{local_size, Size};
 /// At most this many bytes of events wait for the disk at any time.
 pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
 
-/// What to record, as the command line asked.
+/// Where to record a session as an asciicast v2 file (what `asciinema
+/// play` shows), and whether keystrokes go in too.
+///
+/// ```
+/// let spec = dpty::RecordSpec { path: "session.cast".into(), input: false };
+/// # let _ = dpty::Session::attach("web").record(spec);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RecordSpec {
+    /// The file, made anew.
     pub path: PathBuf,
     /// Keystrokes too (`--record-input`); they can hold passwords.
     pub input: bool,

@@ -5,7 +5,6 @@
 //! Every phase (set-up, the session, waiting for the exit status) therefore
 //! listens to this one source, each deciding what a signal means there.
 
-use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -17,7 +16,19 @@ use signal_hook_tokio::Handle;
 /// terminal's size changes.
 pub const HANDLED: [i32; 7] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH];
 
-/// The signals dpty has received, in the order they came.
+/// The signals this process has received, in the order they came: the one
+/// place a session hears them, from its set-up to its exit status.
+///
+/// ```no_run
+/// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+/// let mut signals = dpty::SignalSource::install()?;
+/// // Ctrl-C, SIGTERM, ... go on to the container; SIGWINCH resizes its TTY.
+/// let end = dpty::Session::attach("web")
+///     .signals(&mut signals, true)
+///     .run(&client)
+///     .await?;
+/// # Ok(()) }
+/// ```
 pub struct SignalSource {
     signals: Pin<Box<dyn Stream<Item = i32> + Send>>,
     /// Closes the signal stream when the source is dropped.
@@ -25,9 +36,15 @@ pub struct SignalSource {
 }
 
 impl SignalSource {
-    /// Installs the handlers for [`HANDLED`]; needs a tokio runtime.
-    pub fn install() -> io::Result<SignalSource> {
-        let signals = signal_hook_tokio::Signals::new(HANDLED)?;
+    /// Installs the handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+    /// SIGUSR2 and SIGWINCH; needs a tokio runtime. Once installed they stay
+    /// for the life of the process: make one source and pass it to every
+    /// session.
+    pub fn install() -> crate::Result<SignalSource> {
+        let signals = signal_hook_tokio::Signals::new(HANDLED).map_err(|e| {
+            crate::error::mark(e.into(), crate::ErrorKind::Local)
+                .context("installing signal handlers")
+        })?;
         let handle = signals.handle();
         Ok(SignalSource {
             signals: Box::pin(signals),

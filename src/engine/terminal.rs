@@ -3,14 +3,36 @@
 //! error, panic unwinding) restores it.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing::debug;
 
 /// A terminal size in character cells.
+///
+/// ```
+/// let size = dpty::Size { rows: 24, cols: 80 };
+/// assert_eq!(size.cols, 80);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
+    /// Lines.
     pub rows: u16,
+    /// Columns.
     pub cols: u16,
+}
+
+/// Set while a session holds the terminal in raw mode.
+static RAW: AtomicBool = AtomicBool::new(false);
+
+/// Whether a session holds this process's terminal in raw mode right now.
+/// A logger that writes to the terminal should hold its lines back while it
+/// does, since a raw terminal does not return the carriage.
+///
+/// ```
+/// assert!(!dpty::terminal_is_raw());
+/// ```
+pub fn terminal_is_raw() -> bool {
+    RAW.load(Ordering::SeqCst)
 }
 
 /// The size of the terminal on `fd`, if it is a terminal with a known size.
@@ -42,7 +64,7 @@ impl RawMode {
     pub fn enable() -> io::Result<Self> {
         crossterm::terminal::enable_raw_mode()?;
         debug!("terminal in raw mode");
-        crate::logging::hold();
+        RAW.store(true, Ordering::SeqCst);
         Ok(RawMode(()))
     }
 }
@@ -51,7 +73,7 @@ impl Drop for RawMode {
     fn drop(&mut self) {
         // crossterm kept the attributes it replaced and puts exactly those back.
         let restored = crossterm::terminal::disable_raw_mode();
-        crate::logging::release();
+        RAW.store(false, Ordering::SeqCst);
         match restored {
             Ok(()) => debug!("terminal restored"),
             Err(error) => debug!(%error, "restoring terminal failed"),

@@ -14,13 +14,11 @@ use anyhow::Context as _;
 const HELD_LIMIT: usize = 1 << 20;
 
 static HELD: Mutex<Held> = Mutex::new(Held {
-    active: false,
     buffer: Vec::new(),
     dropped: 0,
 });
 
 struct Held {
-    active: bool,
     buffer: Vec<u8>,
     dropped: usize,
 }
@@ -57,17 +55,16 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts holding back stderr log lines (the terminal is going raw).
-pub fn hold() {
-    if let Ok(mut held) = HELD.lock() {
-        held.active = true;
-    }
-}
-
-/// Writes out what was held and stops holding (the terminal is restored).
+/// Writes out what was held (the terminal is restored, or dpty is ending).
 pub fn release() {
     let Ok(mut held) = HELD.lock() else { return };
-    held.active = false;
+    write_held(&mut held);
+}
+
+fn write_held(held: &mut Held) {
+    if held.buffer.is_empty() && held.dropped == 0 {
+        return;
+    }
     let mut stderr = io::stderr().lock();
     let _ = stderr.write_all(&held.buffer);
     if held.dropped > 0 {
@@ -86,22 +83,28 @@ struct HeldStderr;
 
 impl Write for HeldStderr {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if let Ok(mut held) = HELD.lock() {
-            if held.active {
-                if held.buffer.len() + buf.len() <= HELD_LIMIT {
-                    held.buffer.extend_from_slice(buf);
-                } else {
-                    held.dropped += buf.len();
-                }
-                return Ok(buf.len());
-            }
-        }
-        io::stderr().write(buf)
+        hold_or_write(dpty::terminal_is_raw(), buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         io::stderr().flush()
     }
+}
+
+/// Keeps `buf` while the terminal is `raw`; else writes what was kept, then `buf`.
+fn hold_or_write(raw: bool, buf: &[u8]) -> io::Result<usize> {
+    if let Ok(mut held) = HELD.lock() {
+        if raw {
+            if held.buffer.len() + buf.len() <= HELD_LIMIT {
+                held.buffer.extend_from_slice(buf);
+            } else {
+                held.dropped += buf.len();
+            }
+            return Ok(buf.len());
+        }
+        write_held(&mut held);
+    }
+    io::stderr().write(buf)
 }
 
 #[cfg(test)]
@@ -110,11 +113,9 @@ mod tests {
 
     #[test]
     fn lines_are_held_while_raw_and_bounded() {
-        hold();
-        let mut writer = HeldStderr;
-        writer.write_all(b"held line\n").unwrap();
+        hold_or_write(true, b"held line\n").unwrap();
         let big = vec![b'x'; HELD_LIMIT];
-        writer.write_all(&big).unwrap();
+        hold_or_write(true, &big).unwrap();
         {
             let held = HELD.lock().unwrap();
             assert_eq!(held.buffer, b"held line\n");
@@ -122,6 +123,6 @@ mod tests {
         }
         release();
         let held = HELD.lock().unwrap();
-        assert!(!held.active && held.buffer.is_empty() && held.dropped == 0);
+        assert!(held.buffer.is_empty() && held.dropped == 0);
     }
 }

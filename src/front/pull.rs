@@ -18,9 +18,9 @@ use bollard::query_parameters::CreateImageOptionsBuilder;
 use futures_util::{Stream, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::config;
-use crate::docker::Client;
-use crate::exit_code::{self, Coded};
+use crate::front::config;
+use crate::front::exit_code::{self, Coded};
+use dpty::Client;
 
 /// How pull progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,9 +83,7 @@ async fn follow(
 ) -> anyhow::Result<()> {
     let mut stream = std::pin::pin!(stream);
     while let Some(item) = stream.next().await {
-        let info = item
-            .map_err(Client::error)
-            .context(Coded(exit_code::ENGINE_REFUSED))?;
+        let info = item.context(Coded(exit_code::ENGINE_REFUSED))?;
         if let Some(detail) = info.error_detail.as_ref().and_then(|d| d.message.as_ref()) {
             return Err(anyhow::anyhow!("{detail}").context(Coded(exit_code::ENGINE_REFUSED)));
         }

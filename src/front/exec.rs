@@ -1,0 +1,48 @@
+//! `dpty exec`: run a command in a running container, joined to this
+//! terminal through [`dpty::Session::exec`], or started in the background
+//! with `-d`.
+
+use crate::front::config::StreamMode;
+
+/// Everything `exec` needs, resolved from the command line.
+#[derive(Debug)]
+pub struct ExecConfig {
+    pub mode: StreamMode,
+    pub container: String,
+    pub process: dpty::Process,
+    /// The detach sequence as the user spelled it.
+    pub detach_keys: String,
+    /// `-d`: start the command in the background and return at once.
+    pub detach: bool,
+    /// Where to record the session, if anywhere.
+    pub record: Option<dpty::RecordSpec>,
+    /// Signals dpty receives are passed on to the command.
+    pub sig_proxy: bool,
+    /// The command is left running when dpty ends before it.
+    pub leave_running: bool,
+}
+
+pub async fn exec(
+    client: &dpty::Client,
+    config: ExecConfig,
+    signals: &mut dpty::SignalSource,
+) -> dpty::Result<dpty::SessionEnd> {
+    if config.detach {
+        let mode = config.mode;
+        client
+            .exec_detached(&config.container, &config.process, mode.tty, mode.stdin)
+            .await?;
+        return Ok(dpty::SessionEnd::Exited(0));
+    }
+    let mut session = dpty::Session::exec(config.container, config.process)
+        .tty(config.mode.tty)
+        .stdin(config.mode.stdin)
+        .detach_keys(config.detach_keys)
+        .signals(signals, config.sig_proxy)
+        .leave_running(config.leave_running)
+        .batch_output(true);
+    if let Some(record) = config.record {
+        session = session.record(record);
+    }
+    session.run(client).await
+}

@@ -1,0 +1,13 @@
+//! The binary's front end: everything between the command line and the
+//! library. Settings are resolved here (`config`), `run`'s options become
+//! the create request (`opts`), pulls are shown (`pull`), and `exit_code`
+//! holds the one mapping from outcomes to docker's exit statuses.
+
+pub mod attach;
+pub mod config;
+pub mod exec;
+pub mod exit_code;
+pub mod logging;
+pub mod opts;
+pub mod pull;
+pub mod run;

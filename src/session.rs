@@ -1,0 +1,787 @@
+//! A session: a container's or an exec's streams joined to a local side
+//! until the process ends, with signals, resizes and detach keys.
+//!
+//! [`Session`] says what to join ([`Session::attach`], [`Session::start`],
+//! [`Session::exec`], [`Session::start_exec`]) and how; [`Session::run`]
+//! does it. Every way of starting goes through one set-up, [`Target`]: find
+//! the target, open its stream, start it, join the streams, then learn the
+//! exit status; each step hears the caller's signals.
+
+use std::pin::Pin;
+
+use anyhow::Context as _;
+use bollard::models::ContainerStateStatusEnum;
+use futures_util::{Stream, StreamExt as _};
+use serde_json::json;
+use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tracing::{debug, info};
+
+use crate::deliver::{ExecProcess, HANGUP_GRACE};
+use crate::docker::ops::Process;
+use crate::docker::ops::{self, ExecSpec, ExitWait};
+use crate::docker::{query_escape, Client, Hijacked};
+use crate::engine::{self, Controls, End, Hooks, LocalSide, RecordSpec, SignalSource, Size};
+use crate::error::{mark, ErrorKind, Result};
+
+/// How a session ended.
+///
+/// ```
+/// use dpty::SessionEnd;
+///
+/// fn describe(end: SessionEnd) -> String {
+///     match end {
+///         SessionEnd::Exited(status) => format!("exited with {status}"),
+///         SessionEnd::Detached => "detached; it goes on".into(),
+///         SessionEnd::OutputClosed => "nobody reads the output".into(),
+///         SessionEnd::Signalled(signal) => format!("stopped by signal {signal}"),
+///     }
+/// }
+/// assert_eq!(describe(SessionEnd::Exited(7)), "exited with 7");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// The process ended with this status (the engine's 32-bit value).
+    Exited(i64),
+    /// The detach keys were typed: the process goes on without us.
+    Detached,
+    /// The local output was closed (a broken pipe) before the process ended.
+    OutputClosed,
+    /// A signal the session was not to forward ended it (or the same
+    /// interrupt came three times); no exit status was waited for.
+    Signalled(i32),
+}
+
+/// Streams a session uses instead of the process's terminal: output (and
+/// stderr, when there is no TTY) goes to the writers, the reader is the
+/// process's stdin, and sizes come from the caller.
+///
+/// ```
+/// let (input, _keyboard) = tokio::io::duplex(64);
+/// let streams = dpty::Streams::new(tokio::io::sink(), tokio::io::sink())
+///     .input(input)
+///     .size(dpty::Size { rows: 40, cols: 120 });
+/// # drop(streams);
+/// ```
+pub struct Streams {
+    pub(crate) input: Option<Pin<Box<dyn AsyncRead + Send>>>,
+    pub(crate) output: Pin<Box<dyn AsyncWrite + Send>>,
+    pub(crate) error: Pin<Box<dyn AsyncWrite + Send>>,
+    pub(crate) size: Option<Size>,
+    pub(crate) resizes: Option<engine::SizeStream>,
+}
+
+impl Streams {
+    /// Output goes to `output`, and the process's stderr to `error` (with a
+    /// TTY there is only one stream, and it all goes to `output`).
+    pub fn new(
+        output: impl AsyncWrite + Send + 'static,
+        error: impl AsyncWrite + Send + 'static,
+    ) -> Streams {
+        Streams {
+            input: None,
+            output: Box::pin(output),
+            error: Box::pin(error),
+            size: None,
+            resizes: None,
+        }
+    }
+
+    /// What is read from `input` is the process's stdin; its end is the end
+    /// of the process's stdin (with [`Session::stdin`]).
+    pub fn input(mut self, input: impl AsyncRead + Send + 'static) -> Streams {
+        self.input = Some(Box::pin(input));
+        self
+    }
+
+    /// The size of the TTY to begin with.
+    pub fn size(mut self, size: Size) -> Streams {
+        self.size = Some(size);
+        self
+    }
+
+    /// Each size from `resizes` resizes the TTY (give a first [`size`](Self::size) too).
+    pub fn resizes(mut self, resizes: impl Stream<Item = Size> + Send + 'static) -> Streams {
+        self.resizes = Some(Box::pin(resizes));
+        self
+    }
+}
+
+/// What a session joins, and how it is found and started.
+enum Target {
+    /// A container that exists: running, or created and started once attached.
+    Attach(String),
+    /// A container just created, started once attached.
+    Start(String),
+    /// A command to run in a running container.
+    Exec { container: String, process: Process },
+    /// An exec instance created elsewhere, not yet started.
+    StartExec(String),
+}
+
+/// One session, built up and then [run](Session::run).
+///
+/// Run a command in a container on this process's terminal, as
+/// `docker exec -it web sh -c 'exit 7'` does:
+///
+/// ```no_run
+/// # async fn demo() -> dpty::Result<()> {
+/// let client = dpty::Client::connect(&dpty::Engine::from_env()?).await?;
+/// let end = dpty::Session::exec("web", dpty::Process::new(["sh", "-c", "exit 7"]))
+///     .tty(true)
+///     .stdin(true)
+///     .run(&client)
+///     .await?;
+/// assert_eq!(end, dpty::SessionEnd::Exited(7));
+/// # Ok(()) }
+/// ```
+pub struct Session<'a> {
+    target: Target,
+    tty: Option<bool>,
+    stdin: Option<bool>,
+    outputs: (bool, bool),
+    local: Option<Streams>,
+    detach_keys: Option<String>,
+    signals: Option<&'a mut SignalSource>,
+    forward_signals: bool,
+    leave_running: bool,
+    logs: bool,
+    record: Option<RecordSpec>,
+    batch_output: bool,
+}
+
+impl<'a> Session<'a> {
+    fn new(target: Target) -> Session<'a> {
+        Session {
+            target,
+            tty: None,
+            stdin: None,
+            outputs: (true, true),
+            local: None,
+            detach_keys: None,
+            signals: None,
+            forward_signals: true,
+            leave_running: false,
+            logs: false,
+            record: None,
+            batch_output: false,
+        }
+    }
+
+    /// Joins a container that exists, as `docker attach`: a running one
+    /// directly, a created one by attaching first and starting it after, so
+    /// that its first byte is not lost. Its TTY and stdin are its own
+    /// (`stdin(false)` leaves stdin out); paused and stopped containers are
+    /// [`ErrorKind::NotRunning`].
+    pub fn attach(container: impl Into<String>) -> Session<'a> {
+        Session::new(Target::Attach(container.into()))
+    }
+
+    /// Starts a container that was just created, joined from its first
+    /// byte, and waits for its exit status, as `docker run` does after its
+    /// create. Say [`tty`](Self::tty) and [`stdin`](Self::stdin) as the
+    /// container was created; otherwise they are looked up.
+    pub fn start(container: impl Into<String>) -> Session<'a> {
+        Session::new(Target::Start(container.into()))
+    }
+
+    /// Runs `process` in the running `container`, as `docker exec`.
+    /// Without [`tty`](Self::tty) and [`stdin`](Self::stdin) it gets neither.
+    pub fn exec(container: impl Into<String>, process: Process) -> Session<'a> {
+        Session::new(Target::Exec {
+            container: container.into(),
+            process,
+        })
+    }
+
+    /// Starts an exec instance that was created elsewhere and not yet
+    /// started, with the TTY and stdin it was created with.
+    pub fn start_exec(exec_id: impl Into<String>) -> Session<'a> {
+        Session::new(Target::StartExec(exec_id.into()))
+    }
+
+    /// A TTY for the process (for `start` and `exec`: how it was created or
+    /// is to be made).
+    pub fn tty(mut self, tty: bool) -> Self {
+        self.tty = Some(tty);
+        self
+    }
+
+    /// Whether the local input is the process's stdin. For `attach` and
+    /// `start_exec` only `false` changes anything.
+    pub fn stdin(mut self, stdin: bool) -> Self {
+        self.stdin = Some(stdin);
+        self
+    }
+
+    /// Which of a container's output streams to join (`docker run -a`);
+    /// both by default.
+    pub fn outputs(mut self, stdout: bool, stderr: bool) -> Self {
+        self.outputs = (stdout, stderr);
+        self
+    }
+
+    /// Joins `streams` instead of the process's terminal: no raw mode, no
+    /// SIGWINCH; sizes come from the streams.
+    pub fn streams(mut self, streams: Streams) -> Self {
+        self.local = Some(streams);
+        self
+    }
+
+    /// The detach sequence, in docker's notation (`ctrl-p,ctrl-q`, the
+    /// default). A sequence docker would refuse fails the run with
+    /// [`ErrorKind::InvalidDetachKeys`] before the engine is asked anything.
+    pub fn detach_keys(mut self, keys: impl Into<String>) -> Self {
+        self.detach_keys = Some(keys.into());
+        self
+    }
+
+    /// Listens to `signals` for the whole run. With `forward`, SIGINT,
+    /// SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 go on to the process
+    /// (the third interrupt in a row ends the session); without it, or while
+    /// nothing can take them (set-up, the exit-status wait of an exec), a
+    /// signal ends the run with [`SessionEnd::Signalled`]. Without a source,
+    /// the session hears no signals at all.
+    pub fn signals(mut self, signals: &'a mut SignalSource, forward: bool) -> Self {
+        self.signals = Some(signals);
+        self.forward_signals = forward;
+        self
+    }
+
+    /// For exec sessions: when the session ends before the command (a
+    /// signal, a closed output, a lost connection), leave the command
+    /// running rather than hang it up (SIGHUP, then SIGKILL after 2 s).
+    pub fn leave_running(mut self, leave: bool) -> Self {
+        self.leave_running = leave;
+        self
+    }
+
+    /// For `attach`: replay what the container printed before.
+    pub fn logs(mut self, logs: bool) -> Self {
+        self.logs = logs;
+        self
+    }
+
+    /// Records the session as an asciicast v2 file.
+    pub fn record(mut self, spec: RecordSpec) -> Self {
+        self.record = Some(spec);
+        self
+    }
+
+    /// Lets bulk output gather for 250 µs between reads by blocking the
+    /// thread, which halves the CPU a flood of output costs. Only for a
+    /// runtime whose thread the session has to itself (the `dpty` binary's);
+    /// off by default, so that no other task of the caller's waits.
+    pub fn batch_output(mut self, batch: bool) -> Self {
+        self.batch_output = batch;
+        self
+    }
+
+    /// Runs the session to its end: set-up, the joined streams, then the
+    /// exit status.
+    pub async fn run(self, client: &Client) -> Result<SessionEnd> {
+        Ok(run(self, client).await?)
+    }
+}
+
+/// What the set-up found out about the target.
+struct Found {
+    /// The container or exec instance id.
+    id: String,
+    tty: bool,
+    /// The target takes stdin at all.
+    open_stdin: bool,
+    /// For containers: started once attached.
+    start_after: bool,
+    exec: bool,
+}
+
+async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd> {
+    let Session {
+        target,
+        tty,
+        stdin,
+        outputs,
+        local,
+        detach_keys,
+        mut signals,
+        forward_signals,
+        leave_running,
+        logs,
+        record,
+        batch_output,
+    } = session;
+    let keys_spec = detach_keys.unwrap_or_else(|| engine::DEFAULT_DETACH_KEYS.to_owned());
+    let keys = engine::parse_detach_keys(&keys_spec)
+        .map_err(|e| mark(e.into(), ErrorKind::InvalidDetachKeys))?;
+    let on_terminal = local.is_none();
+    let stdin_is_terminal = on_terminal && engine::is_terminal(libc::STDIN_FILENO);
+    // Made first, so that a file that cannot be written stops nothing half
+    // way; dropped last, after the session, which puts all of it on disk.
+    let recording = record
+        .as_ref()
+        .map(engine::Recording::start)
+        .transpose()
+        .map_err(|e| mark(e, ErrorKind::Local))?;
+    let size = match &local {
+        None => engine::local_size(),
+        Some(streams) => streams.size,
+    };
+
+    // Find the target, hearing signals meanwhile.
+    let finding = find(client, &target, tty, stdin, size, &keys_spec);
+    let found = match interruptible(finding, signals.as_deref_mut()).await {
+        Interruptible::Done(found) => found?,
+        Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+    };
+    let stdin = found.open_stdin && stdin != Some(false);
+    if on_terminal && found.tty && stdin && !stdin_is_terminal {
+        return Err(mark(
+            anyhow::anyhow!("the input device is not a TTY: drop -t, or run from a terminal"),
+            ErrorKind::NotATerminal,
+        ));
+    }
+    let settings = engine::Settings {
+        tty: found.tty,
+        stdin,
+        raw: found.tty && stdin && stdin_is_terminal,
+        podman: client.is_podman(),
+        batch_output,
+    };
+    let controls = Controls {
+        detach_keys: keys,
+        record: recording.as_ref().and_then(engine::Recording::tap),
+        hangup_ends: found.exec && leave_running,
+    };
+    let local = match local {
+        None => LocalSide::Terminal,
+        Some(streams) => LocalSide::Streams(Box::new(streams)),
+    };
+    let id = found.id.clone();
+    if found.exec {
+        let exec = ExecTarget {
+            client,
+            id: &id,
+            tty: found.tty,
+            size,
+            leave_running,
+        };
+        return exec
+            .run(settings, controls, local, signals, forward_signals)
+            .await;
+    }
+    let container = ContainerTarget {
+        client,
+        id: &id,
+        start_after: found.start_after,
+        stdin,
+        outputs,
+        logs,
+        keys_spec: &keys_spec,
+    };
+    container
+        .run(settings, controls, local, signals, forward_signals)
+        .await
+}
+
+/// Finds the target: for containers, their TTY, stdin and state; for
+/// commands, the exec instance made for them.
+async fn find(
+    client: &Client,
+    target: &Target,
+    tty: Option<bool>,
+    stdin: Option<bool>,
+    size: Option<Size>,
+    keys_spec: &str,
+) -> anyhow::Result<Found> {
+    match target {
+        Target::Start(id) if tty.is_some() => Ok(Found {
+            id: id.clone(),
+            tty: tty.unwrap_or(false),
+            open_stdin: stdin.unwrap_or(false),
+            start_after: true,
+            exec: false,
+        }),
+        Target::Attach(name) | Target::Start(name) => {
+            let info = client
+                .api()
+                .inspect_container(name, None)
+                .await
+                .map_err(Client::error)?;
+            let id = info.id.unwrap_or_else(|| name.clone());
+            let config = info.config.unwrap_or_default();
+            let start_after = match info.state.and_then(|s| s.status) {
+                Some(ContainerStateStatusEnum::RUNNING) => false,
+                Some(ContainerStateStatusEnum::CREATED) => true,
+                Some(ContainerStateStatusEnum::PAUSED) => {
+                    return Err(mark(
+                        anyhow::anyhow!(
+                            "cannot attach to the paused container {name}: unpause it first"
+                        ),
+                        ErrorKind::NotRunning,
+                    ))
+                }
+                _ => {
+                    return Err(mark(
+                        anyhow::anyhow!(
+                            "cannot attach to the stopped container {name}: start it first"
+                        ),
+                        ErrorKind::NotRunning,
+                    ))
+                }
+            };
+            Ok(Found {
+                id,
+                tty: tty.unwrap_or(config.tty.unwrap_or(false)),
+                open_stdin: config.open_stdin.unwrap_or(false),
+                start_after,
+                exec: false,
+            })
+        }
+        Target::Exec { container, process } => {
+            let tty = tty.unwrap_or(false);
+            let stdin = stdin.unwrap_or(false);
+            let spec = ExecSpec {
+                tty,
+                stdin,
+                attached: true,
+                console_size: size.filter(|_| tty),
+                detach_keys: Some(keys_spec.to_owned()),
+            };
+            let id = ops::create_exec(client, container, process, &spec).await?;
+            info!(%id, "exec created");
+            Ok(Found {
+                id,
+                tty,
+                open_stdin: stdin,
+                start_after: false,
+                exec: true,
+            })
+        }
+        Target::StartExec(id) => {
+            let info = client.api().inspect_exec(id).await.map_err(Client::error)?;
+            // Docker reports no exit code before the start; Podman reports 0
+            // with no process, so a process id is what shows a start happened.
+            let started = info.running == Some(true)
+                || (info.exit_code.is_some() && info.pid.unwrap_or(0) != 0);
+            if started {
+                return Err(mark(
+                    anyhow::anyhow!(
+                        "the exec instance {id} has already been started: an exec instance can be attached only before it starts"
+                    ),
+                    ErrorKind::NotRunning,
+                ));
+            }
+            Ok(Found {
+                id: id.clone(),
+                tty: info.process_config.and_then(|p| p.tty).unwrap_or(false),
+                open_stdin: info.open_stdin.unwrap_or(false),
+                start_after: false,
+                exec: true,
+            })
+        }
+    }
+}
+
+enum Interruptible<T> {
+    Done(T),
+    Signalled(i32),
+}
+
+/// Runs a set-up step; a signal (other than a size change) stops it.
+async fn interruptible<F: std::future::Future>(
+    step: F,
+    signals: Option<&mut SignalSource>,
+) -> Interruptible<F::Output> {
+    let Some(signals) = signals else {
+        return Interruptible::Done(step.await);
+    };
+    tokio::select! {
+        done = step => Interruptible::Done(done),
+        signal = signals.interrupted() => {
+            info!(signal, "interrupted while setting up");
+            Interruptible::Signalled(signal)
+        }
+    }
+}
+
+/// A container's session: attach and register the exit wait, start it if
+/// it was created, join, then take the status from the wait.
+struct ContainerTarget<'c> {
+    client: &'c Client,
+    id: &'c str,
+    start_after: bool,
+    stdin: bool,
+    outputs: (bool, bool),
+    logs: bool,
+    keys_spec: &'c str,
+}
+
+impl ContainerTarget<'_> {
+    async fn run(
+        self,
+        settings: engine::Settings,
+        controls: Controls,
+        local: LocalSide,
+        mut signals: Option<&mut SignalSource>,
+        forward: bool,
+    ) -> anyhow::Result<SessionEnd> {
+        let client = self.client;
+        let (attached, exit_wait) = match interruptible(self.open(), signals.as_deref_mut()).await {
+            Interruptible::Done(opened) => opened?,
+            Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+        };
+        let start_after = self.start_after;
+        let start = ops::start_container(client, self.id);
+        let start = async move {
+            match start_after {
+                true => start.await,
+                false => Ok(()),
+            }
+        };
+        let proxy = forward.then(|| ops::container_signal_fn(client, self.id));
+        let hooks = Hooks {
+            resize: Some(ops::container_resize_fn(client, self.id)),
+            signal_proxy: proxy.clone(),
+        };
+        let end = engine::attach(
+            attached.conn,
+            attached.buffered,
+            settings,
+            controls,
+            hooks,
+            signals.as_deref_mut(),
+            local,
+            start,
+        )
+        .await?;
+        info!(?end, "session ended");
+        match end {
+            End::Finished => self.exit_status(exit_wait, signals, proxy).await,
+            End::Detached => Ok(SessionEnd::Detached),
+            End::OutputClosed => Ok(SessionEnd::OutputClosed),
+            End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
+        }
+    }
+
+    /// Attaches to the container and registers the wait for its exit, both
+    /// before it starts, so that neither its first byte nor its exit can be
+    /// missed.
+    async fn open(&self) -> anyhow::Result<(Hijacked, ExitWait)> {
+        // The engine watches for detach keys too; give it ours, which we
+        // never forward, so only we decide when to detach.
+        let path = format!(
+            "/containers/{}/attach?stream=1&stdin={}&stdout={}&stderr={}&logs={}&detachKeys={}",
+            self.id,
+            u8::from(self.stdin),
+            u8::from(self.outputs.0),
+            u8::from(self.outputs.1),
+            u8::from(self.logs),
+            query_escape(self.keys_spec),
+        );
+        let attached = self
+            .client
+            .hijack(&path, None)
+            .await
+            .map_err(ops::attach_failure)
+            .context("attaching to the container")?;
+        let exit_wait = ops::wait_next_exit(self.client, self.id).await?;
+        Ok((attached, exit_wait))
+    }
+
+    /// The container's exit status once its stream has ended. Signals are
+    /// still heard meanwhile: `proxy` passes them on (three interrupts in a
+    /// row give up, as in the session), and without it a signal ends the wait.
+    async fn exit_status(
+        &self,
+        mut exit_wait: ExitWait,
+        signals: Option<&mut SignalSource>,
+        proxy: Option<engine::SignalFn>,
+    ) -> anyhow::Result<SessionEnd> {
+        let mut interrupts = 0;
+        let mut no_signals = futures_util::stream::pending::<i32>();
+        let signals: &mut (dyn Stream<Item = i32> + Unpin + Send) = match signals {
+            Some(source) => source,
+            None => &mut no_signals,
+        };
+        // Waits for:
+        // - the exit status, which ends the wait;
+        // - signals: size changes mean nothing now; others go to the proxy,
+        //   or end the wait when there is none or the user insists.
+        let status = loop {
+            tokio::select! {
+                status = &mut exit_wait => break status,
+                Some(signal) = signals.next() => {
+                    if signal == SIGWINCH {
+                        continue;
+                    }
+                    let Some(proxy) = &proxy else {
+                        info!(signal, "ending the wait for the exit status on signal");
+                        return Ok(SessionEnd::Signalled(signal));
+                    };
+                    if signal == SIGINT || signal == SIGTERM {
+                        interrupts += 1;
+                        if interrupts >= engine::GIVE_UP_AFTER {
+                            info!(signal, "giving up after repeated interrupts");
+                            return Ok(SessionEnd::Signalled(signal));
+                        }
+                    } else {
+                        interrupts = 0;
+                    }
+                    debug!(signal, "forwarding signal");
+                    proxy(signal).await;
+                }
+            }
+        };
+        let status = match status.context("waiting for the container")? {
+            Ok(status) => status,
+            Err(error) => return Err(ops::explain_lost_wait(self.client, self.id, error).await),
+        };
+        if let Some(message) = status.error.map(|e| e.message).filter(|m| !m.is_empty()) {
+            anyhow::bail!("waiting for the container: {message}");
+        }
+        debug!(status = status.status_code, "container exited");
+        Ok(SessionEnd::Exited(status.status_code))
+    }
+}
+
+/// An exec's session: the start request is the stream; the status is
+/// polled once it ends; a command that would outlive us is hung up.
+struct ExecTarget<'c> {
+    client: &'c Client,
+    id: &'c str,
+    tty: bool,
+    size: Option<Size>,
+    leave_running: bool,
+}
+
+/// Polls of the status (about 100 ms) after which a process that is still
+/// running is taken to have lost its stream rather than to be ending.
+const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
+
+impl ExecTarget<'_> {
+    async fn run(
+        self,
+        settings: engine::Settings,
+        controls: Controls,
+        local: LocalSide,
+        mut signals: Option<&mut SignalSource>,
+        forward: bool,
+    ) -> anyhow::Result<SessionEnd> {
+        let client = self.client;
+        let console_size = self
+            .size
+            .filter(|_| self.tty)
+            .map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
+        let start = json!({ "Detach": false, "Tty": self.tty, "ConsoleSize": console_size });
+        let path = format!("/exec/{}/start", self.id);
+        // An interrupt before the stream is ours ends the run at once. (The
+        // docker CLI only notes it, and carries on once the start is answered.)
+        let attached =
+            match interruptible(client.hijack(&path, Some(start)), signals.as_deref_mut()).await {
+                Interruptible::Done(attached) => attached
+                    .map_err(ops::start_failure)
+                    .context("starting the command")?,
+                Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+            };
+        // The engine has no API to signal an exec process; we find it.
+        let process = ExecProcess::new(client, self.id);
+        let hooks = Hooks {
+            resize: Some(ops::exec_resize_fn(client, self.id)),
+            signal_proxy: forward.then(|| process.signal_fn()),
+        };
+        let end = engine::attach(
+            attached.conn,
+            attached.buffered,
+            settings,
+            controls,
+            hooks,
+            signals.as_deref_mut(),
+            local,
+            async { Ok(()) },
+        )
+        .await;
+        // Ending first must not leave the command behind with nobody
+        // attached: it gets what a closing terminal gives its session.
+        let outlived = !matches!(end, Ok(End::Finished | End::Detached));
+        if outlived && !self.leave_running {
+            process.hang_up(HANGUP_GRACE).await;
+        }
+        if let Some(report) = process.report() {
+            eprintln!("dpty: {report}");
+        }
+        let end = end?;
+        info!(?end, "session ended");
+        let hang_up = (!self.leave_running).then_some(&*process);
+        match end {
+            End::Finished => self.exit_status(hang_up, signals).await,
+            End::Detached => Ok(SessionEnd::Detached),
+            End::OutputClosed => Ok(SessionEnd::OutputClosed),
+            End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
+        }
+    }
+
+    /// The exec process's status. The stream ends when the process does,
+    /// but the engine may record the status a moment later. The stream also
+    /// ends when the terminal goes away (Docker closes a TTY exec's stream
+    /// when its stdin ends): a process still running after a moment is then
+    /// hung up, when `hang_up` gives it. A signal while polling ends the run
+    /// at once (the docker CLI ends at once too); one that comes during a
+    /// hang-up is heard once the hang-up is done.
+    async fn exit_status(
+        &self,
+        mut hang_up: Option<&ExecProcess>,
+        mut signals: Option<&mut SignalSource>,
+    ) -> anyhow::Result<SessionEnd> {
+        let client = self.client;
+        for attempt in 0..50u64 {
+            if attempt == HANG_UP_AFTER_ATTEMPTS {
+                if let Some(process) = hang_up.take() {
+                    process.hang_up(HANGUP_GRACE).await;
+                }
+            }
+            let inspect = client.api().inspect_exec(self.id);
+            let inspect = match interruptible(inspect, signals.as_deref_mut()).await {
+                Interruptible::Done(inspect) => inspect,
+                Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+            };
+            let inspect = match inspect.map_err(Client::error) {
+                Ok(inspect) => inspect,
+                Err(error) if Client::is_gone(&error) => return Err(client.gone()),
+                Err(error) => return Err(error.context("reading the command's exit status")),
+            };
+            match (inspect.running, inspect.exit_code) {
+                (Some(false), Some(code)) => return Ok(SessionEnd::Exited(code)),
+                state => debug!(?state, attempt, "exec still running"),
+            }
+            let pause = tokio::time::sleep(std::time::Duration::from_millis(2 + attempt * 2));
+            if let Interruptible::Signalled(signal) =
+                interruptible(pause, signals.as_deref_mut()).await
+            {
+                return Ok(SessionEnd::Signalled(signal));
+            }
+        }
+        anyhow::bail!("the engine did not report the command's exit status")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller can spawn a session on a multi-threaded runtime.
+    #[test]
+    fn a_session_can_move_between_threads() {
+        fn is_send<T: Send>(_: &T) {}
+        async fn run_one(client: Client, mut signals: SignalSource) -> Result<SessionEnd> {
+            Session::attach("c")
+                .signals(&mut signals, true)
+                .run(&client)
+                .await
+        }
+        fn check(client: Client, signals: SignalSource) {
+            is_send(&run_one(client, signals));
+        }
+        let _ = check;
+    }
+}
