@@ -147,3 +147,20 @@ fn exec_in_a_stopped_container_says_it_is_not_running_and_exits_1() {
         describe(&out)
     );
 }
+
+#[test]
+fn attach_with_detach_keys_the_engine_refuses_exits_1() {
+    // Valid to parse, refused by the engine ("Invalid detach keys"): the
+    // docker CLI exits 1 when the engine refuses its attach.
+    let container = support::sleeper("attach_refused_keys");
+    let out = run_bin(
+        &["attach", "--detach-keys=ctrl-A,a", container.name()],
+        None,
+        TIMEOUT,
+    );
+    assert_eq!(code(&out), 1, "{}", describe(&out));
+    // dpty passes on the engine's words; the docker CLI says only "received 400".
+    if !bin().ends_with("docker") {
+        assert!(stderr(&out).contains("ctrl-A"), "{}", describe(&out));
+    }
+}
