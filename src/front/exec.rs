@@ -29,10 +29,12 @@ pub async fn exec(
 ) -> dpty::Result<dpty::SessionEnd> {
     if config.detach {
         let mode = config.mode;
-        client
-            .exec_detached(&config.container, &config.process, mode.tty, mode.stdin)
-            .await?;
-        return Ok(dpty::SessionEnd::Exited(0));
+        let starting =
+            client.exec_detached(&config.container, &config.process, mode.tty, mode.stdin);
+        return tokio::select! {
+            started = starting => started.map(|_| dpty::SessionEnd::Exited(0)),
+            signal = signals.interrupted() => Ok(dpty::SessionEnd::Signalled(signal)),
+        };
     }
     let mut session = dpty::Session::exec(config.container, config.process)
         .tty(config.mode.tty)

@@ -92,7 +92,16 @@ pub async fn run(
         // `-d`, or nothing attached: the id comes first, so a script has it
         // even when the start fails (the status then says why).
         println!("{id}");
-        client.start_container(&id).await?;
+        tokio::select! {
+            started = client.start_container(&id) => started?,
+            signal = signals.interrupted() => {
+                // Whether the start took is unknown: --rm still holds.
+                if config.remove {
+                    remove(client, &id).await;
+                }
+                return Ok(Ran::Interrupted(signal));
+            }
+        }
         return Ok(Ran::Session(dpty::SessionEnd::Exited(0)));
     }
     let mut session = dpty::Session::start(&id)
