@@ -679,9 +679,7 @@ impl ExecTarget<'_> {
         // docker CLI only notes it, and carries on once the start is answered.)
         let attached =
             match interruptible(client.hijack(&path, Some(start)), signals.as_deref_mut()).await {
-                Interruptible::Done(attached) => attached
-                    .map_err(ops::start_failure)
-                    .context("starting the command")?,
+                Interruptible::Done(attached) => attached.context("starting the command")?,
                 Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
             };
         // The engine has no API to signal an exec process; we find it.
