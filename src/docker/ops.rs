@@ -166,7 +166,8 @@ pub(crate) struct ExecSpec {
     pub detach_keys: Option<String>,
 }
 
-/// Creates an exec instance; a stopped container is [`ErrorKind::NotRunning`].
+/// Creates an exec instance; a container that is not running is
+/// [`ErrorKind::NotRunning`].
 pub(crate) async fn create_exec(
     client: &Client,
     container: &str,
@@ -188,21 +189,29 @@ pub(crate) async fn create_exec(
         working_dir: process.workdir.clone(),
         detach_keys: spec.detach_keys.clone(),
     };
-    match client.api().create_exec(container, body).await {
-        Ok(created) => Ok(created.id),
-        // 409 is the engine's answer for a container that is not running;
-        // Podman's message for it ("container state improper") says less.
-        Err(error) => {
-            let error = Client::error(error);
-            if ApiError::status_of(&error) == Some(409) {
-                let message = match client.is_podman() {
-                    true => format!("container {container} is not running"),
-                    false => crate::Error::from(error).to_string(),
-                };
-                return Err(mark(anyhow::anyhow!("{message}"), ErrorKind::NotRunning));
-            }
-            Err(error)
-        }
+    let error = match client.api().create_exec(container, body).await {
+        Ok(created) => return Ok(created.id),
+        Err(error) => Client::error(error),
+    };
+    // Docker answers 409 with its own words for a container that is not
+    // running; Podman gives a 500 saying "container state improper". The
+    // container's state is what tells.
+    let status = ApiError::status_of(&error);
+    if status == Some(409) && !client.is_podman() {
+        return Err(mark(error, ErrorKind::NotRunning));
+    }
+    if status.is_some_and(|s| s != 404) && is_stopped(client, container).await {
+        let message = anyhow::anyhow!("container {container} is not running");
+        return Err(mark(message, ErrorKind::NotRunning));
+    }
+    Err(error)
+}
+
+/// Whether the engine says the container exists and is not running.
+async fn is_stopped(client: &Client, container: &str) -> bool {
+    match client.api().inspect_container(container, None).await {
+        Ok(info) => info.state.and_then(|s| s.running) == Some(false),
+        Err(_) => false,
     }
 }
 
