@@ -173,6 +173,13 @@ impl<'a> Session<'a> {
     /// that its first byte is not lost. Its TTY and stdin are its own
     /// (`stdin(false)` leaves stdin out); paused and stopped containers are
     /// [`ErrorKind::NotRunning`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// // `docker attach --detach-keys=ctrl-x web`
+    /// let end = dpty::Session::attach("web").detach_keys("ctrl-x").run(&client).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn attach(container: impl Into<String>) -> Session<'a> {
         Session::new(Target::Attach(container.into()))
     }
@@ -181,12 +188,34 @@ impl<'a> Session<'a> {
     /// byte, and waits for its exit status, as `docker run` does after its
     /// create. Say [`tty`](Self::tty) and [`stdin`](Self::stdin) as the
     /// container was created; otherwise they are looked up.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let body = serde_json::json!({
+    ///     "Image": "busybox:latest", "Cmd": ["sh"], "Tty": true, "OpenStdin": true,
+    ///     "HostConfig": { "AutoRemove": true, "NetworkMode": "none" },
+    /// });
+    /// let created = client.create_container(body, None, None).await?;
+    /// // `docker run -it --rm busybox sh`, from the create on
+    /// let end = dpty::Session::start(created.id).tty(true).stdin(true).run(&client).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn start(container: impl Into<String>) -> Session<'a> {
         Session::new(Target::Start(container.into()))
     }
 
     /// Runs `process` in the running `container`, as `docker exec`.
     /// Without [`tty`](Self::tty) and [`stdin`](Self::stdin) it gets neither.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// // `docker exec -u nobody web id -u`, output to this process's stdout
+    /// let mut process = dpty::Process::new(["id", "-u"]);
+    /// process.user = Some("nobody".into());
+    /// let end = dpty::Session::exec("web", process).run(&client).await?;
+    /// assert_eq!(end, dpty::SessionEnd::Exited(0));
+    /// # Ok(()) }
+    /// ```
     pub fn exec(container: impl Into<String>, process: Process) -> Session<'a> {
         Session::new(Target::Exec {
             container: container.into(),
@@ -196,6 +225,12 @@ impl<'a> Session<'a> {
 
     /// Starts an exec instance that was created elsewhere and not yet
     /// started, with the TTY and stdin it was created with.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client, exec_id: String) -> dpty::Result<()> {
+    /// let end = dpty::Session::start_exec(exec_id).leave_running(true).run(&client).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn start_exec(exec_id: impl Into<String>) -> Session<'a> {
         Session::new(Target::StartExec(exec_id.into()))
     }
@@ -278,7 +313,22 @@ impl<'a> Session<'a> {
     }
 
     /// Runs the session to its end: set-up, the joined streams, then the
-    /// exit status.
+    /// exit status. A session on this process's terminal restores it on
+    /// every way out.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let (output, mut reader) = tokio::io::duplex(64 * 1024);
+    /// let streams = dpty::Streams::new(output, tokio::io::sink());
+    /// let end = dpty::Session::exec("web", dpty::Process::new(["uname"]))
+    ///     .streams(streams)
+    ///     .run(&client)
+    ///     .await?;
+    /// let mut text = String::new();
+    /// tokio::io::AsyncReadExt::read_to_string(&mut reader, &mut text).await.unwrap();
+    /// assert_eq!(text, "Linux\n");
+    /// # Ok(()) }
+    /// ```
     pub async fn run(self, client: &Client) -> Result<SessionEnd> {
         Ok(run(self, client).await?)
     }

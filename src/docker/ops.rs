@@ -56,7 +56,17 @@ impl Process {
     }
 }
 
-/// A container the engine has just made.
+/// A container the engine has just made, as [`Client::create_container`]
+/// gives it.
+///
+/// ```no_run
+/// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+/// let created = client.create_container(serde_json::json!({ "Image": "busybox:latest" }), Some("box"), None).await?;
+/// for warning in &created.warnings {
+///     eprintln!("WARNING: {warning}");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
     /// Its full id.
@@ -116,12 +126,28 @@ impl Client {
     /// Starts a created container. A command that does not exist or cannot
     /// be run is [`ErrorKind::CommandNotFound`] or
     /// [`ErrorKind::CommandNotInvokable`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let body = serde_json::json!({ "Image": "busybox:latest", "Cmd": ["nosuch"] });
+    /// let created = client.create_container(body, None, None).await?;
+    /// let error = client.start_container(&created.id).await.unwrap_err();
+    /// assert_eq!(error.kind(), dpty::ErrorKind::CommandNotFound);
+    /// client.remove_container(&created.id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start_container(&self, id: &str) -> crate::Result<()> {
         Ok(start_container(self, id).await?)
     }
 
     /// Removes a container, running or not, with its anonymous volumes
     /// left as `docker rm -f` leaves them.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// client.remove_container("web").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn remove_container(&self, id: &str) -> crate::Result<()> {
         let options = RemoveContainerOptionsBuilder::default().force(true).build();
         self.api()
@@ -133,6 +159,13 @@ impl Client {
     /// Starts `process` in the running `container` with nothing attached,
     /// as `docker exec -d`, and returns the exec instance's id. `tty` gives
     /// it a TTY; `stdin` keeps its stdin open.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let process = dpty::Process::new(["sh", "-c", "sleep 60 &"]);
+    /// let exec_id = client.exec_detached("web", &process, false, false).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn exec_detached(
         &self,
         container: &str,
