@@ -4,14 +4,16 @@
 //! [`Session`] says what to join ([`Session::attach`], [`Session::start`],
 //! [`Session::exec`], [`Session::start_exec`]) and how; [`Session::run`]
 //! does it. Every way of starting goes through one set-up, [`Target`]: find
-//! the target, open its stream, start it, join the streams, then learn the
-//! exit status; each step hears the caller's signals.
+//! the target ([`find`]), then [`join`] it through what every [`Target`]
+//! knows: how to open its stream, start, resize, signal and give its exit
+//! status. Each step hears the caller's signals.
 
 use std::pin::Pin;
 
 use anyhow::Context as _;
 use bollard::models::ContainerStateStatusEnum;
-use futures_util::{Stream, StreamExt as _};
+use futures_util::future::BoxFuture;
+use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use serde_json::json;
 use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -107,8 +109,8 @@ impl Streams {
     }
 }
 
-/// What a session joins, and how it is found and started.
-enum Target {
+/// What the caller asked to join.
+enum Wanted {
     /// A container that exists: running, or created and started once attached.
     Attach(String),
     /// A container just created, started once attached.
@@ -136,7 +138,7 @@ enum Target {
 /// # Ok(()) }
 /// ```
 pub struct Session<'a> {
-    target: Target,
+    target: Wanted,
     tty: Option<bool>,
     stdin: Option<bool>,
     outputs: (bool, bool),
@@ -151,7 +153,7 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    fn new(target: Target) -> Session<'a> {
+    fn new(target: Wanted) -> Session<'a> {
         Session {
             target,
             tty: None,
@@ -181,7 +183,7 @@ impl<'a> Session<'a> {
     /// # Ok(()) }
     /// ```
     pub fn attach(container: impl Into<String>) -> Session<'a> {
-        Session::new(Target::Attach(container.into()))
+        Session::new(Wanted::Attach(container.into()))
     }
 
     /// Starts a container that was just created, joined from its first
@@ -201,7 +203,7 @@ impl<'a> Session<'a> {
     /// # Ok(()) }
     /// ```
     pub fn start(container: impl Into<String>) -> Session<'a> {
-        Session::new(Target::Start(container.into()))
+        Session::new(Wanted::Start(container.into()))
     }
 
     /// Runs `process` in the running `container`, as `docker exec`.
@@ -217,7 +219,7 @@ impl<'a> Session<'a> {
     /// # Ok(()) }
     /// ```
     pub fn exec(container: impl Into<String>, process: Process) -> Session<'a> {
-        Session::new(Target::Exec {
+        Session::new(Wanted::Exec {
             container: container.into(),
             process,
         })
@@ -232,7 +234,7 @@ impl<'a> Session<'a> {
     /// # Ok(()) }
     /// ```
     pub fn start_exec(exec_id: impl Into<String>) -> Session<'a> {
-        Session::new(Target::StartExec(exec_id.into()))
+        Session::new(Wanted::StartExec(exec_id.into()))
     }
 
     /// A TTY for the process (for `start` and `exec`: how it was created or
@@ -415,10 +417,9 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
             tty: found.tty,
             size,
             leave_running,
+            process: ExecProcess::new(client, &id),
         };
-        return exec
-            .run(settings, controls, local, signals, forward_signals)
-            .await;
+        return join(exec, settings, controls, local, signals, forward_signals).await;
     }
     let container = ContainerTarget {
         client,
@@ -428,31 +429,38 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
         outputs,
         logs,
         keys_spec: &keys_spec,
+        exit_wait: None,
     };
-    container
-        .run(settings, controls, local, signals, forward_signals)
-        .await
+    join(
+        container,
+        settings,
+        controls,
+        local,
+        signals,
+        forward_signals,
+    )
+    .await
 }
 
 /// Finds the target: for containers, their TTY, stdin and state; for
 /// commands, the exec instance made for them.
 async fn find(
     client: &Client,
-    target: &Target,
+    target: &Wanted,
     tty: Option<bool>,
     stdin: Option<bool>,
     size: Option<Size>,
     keys_spec: &str,
 ) -> anyhow::Result<Found> {
     match target {
-        Target::Start(id) if tty.is_some() => Ok(Found {
+        Wanted::Start(id) if tty.is_some() => Ok(Found {
             id: id.clone(),
             tty: tty.unwrap_or(false),
             open_stdin: stdin.unwrap_or(false),
             start_after: true,
             exec: false,
         }),
-        Target::Attach(name) | Target::Start(name) => {
+        Wanted::Attach(name) | Wanted::Start(name) => {
             let info = client
                 .api()
                 .inspect_container(name, None)
@@ -488,7 +496,7 @@ async fn find(
                 exec: false,
             })
         }
-        Target::Exec { container, process } => {
+        Wanted::Exec { container, process } => {
             let tty = tty.unwrap_or(false);
             let stdin = stdin.unwrap_or(false);
             let spec = ExecSpec {
@@ -508,7 +516,7 @@ async fn find(
                 exec: true,
             })
         }
-        Target::StartExec(id) => {
+        Wanted::StartExec(id) => {
             let info = client.api().inspect_exec(id).await.map_err(Client::error)?;
             // Docker reports no exit code before the start; Podman reports 0
             // with no process, so a process id is what shows a start happened.
@@ -555,8 +563,68 @@ async fn interruptible<F: std::future::Future>(
     }
 }
 
-/// A container's session: attach and register the exit wait, start it if
-/// it was created, join, then take the status from the wait.
+/// What a session is joined to, seen the same way whatever it is: a
+/// stream to open, a start, resizes, signals, and an exit status.
+trait Target {
+    /// Opens the target's stream, with whatever must be in place before it
+    /// starts (a container's exit wait).
+    async fn open(&mut self) -> anyhow::Result<Hijacked>;
+    /// Starts the target once the local side is ready; nothing for a target
+    /// that runs already (or whose stream was its start).
+    fn start(&self) -> BoxFuture<'static, anyhow::Result<()>>;
+    /// How to resize its TTY, and to pass it a signal.
+    fn hooks(&self, forward: bool) -> Hooks;
+    /// What must happen once the session is over, before its end is acted on.
+    async fn after(&self, end: &anyhow::Result<End>);
+    /// The exit status, once the stream has ended.
+    async fn exit_status(
+        &mut self,
+        signals: Option<&mut SignalSource>,
+        proxy: Option<engine::SignalFn>,
+    ) -> anyhow::Result<SessionEnd>;
+}
+
+/// Joins a target's stream to the local side: open it (hearing signals),
+/// run the session, then take the exit status.
+async fn join(
+    mut target: impl Target,
+    settings: engine::Settings,
+    controls: Controls,
+    local: LocalSide,
+    mut signals: Option<&mut SignalSource>,
+    forward: bool,
+) -> anyhow::Result<SessionEnd> {
+    let attached = match interruptible(target.open(), signals.as_deref_mut()).await {
+        Interruptible::Done(opened) => opened?,
+        Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+    };
+    let hooks = target.hooks(forward);
+    let proxy = hooks.signal_proxy.clone();
+    let end = engine::attach(
+        attached.conn,
+        attached.buffered,
+        settings,
+        controls,
+        hooks,
+        signals.as_deref_mut(),
+        local,
+        target.start(),
+    )
+    .await;
+    target.after(&end).await;
+    let end = end?;
+    info!(?end, "session ended");
+    match end {
+        End::Finished => target.exit_status(signals, proxy).await,
+        End::Detached => Ok(SessionEnd::Detached),
+        End::OutputClosed => Ok(SessionEnd::OutputClosed),
+        End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
+    }
+}
+
+/// A container: attached and its exit wait registered before it starts, so
+/// that neither its first byte nor its exit can be missed; started if it
+/// was only created; its status from the wait.
 struct ContainerTarget<'c> {
     client: &'c Client,
     id: &'c str,
@@ -565,59 +633,11 @@ struct ContainerTarget<'c> {
     outputs: (bool, bool),
     logs: bool,
     keys_spec: &'c str,
+    exit_wait: Option<ExitWait>,
 }
 
-impl ContainerTarget<'_> {
-    async fn run(
-        self,
-        settings: engine::Settings,
-        controls: Controls,
-        local: LocalSide,
-        mut signals: Option<&mut SignalSource>,
-        forward: bool,
-    ) -> anyhow::Result<SessionEnd> {
-        let client = self.client;
-        let (attached, exit_wait) = match interruptible(self.open(), signals.as_deref_mut()).await {
-            Interruptible::Done(opened) => opened?,
-            Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
-        };
-        let start_after = self.start_after;
-        let start = ops::start_container(client, self.id);
-        let start = async move {
-            match start_after {
-                true => start.await,
-                false => Ok(()),
-            }
-        };
-        let proxy = forward.then(|| ops::container_signal_fn(client, self.id));
-        let hooks = Hooks {
-            resize: Some(ops::container_resize_fn(client, self.id)),
-            signal_proxy: proxy.clone(),
-        };
-        let end = engine::attach(
-            attached.conn,
-            attached.buffered,
-            settings,
-            controls,
-            hooks,
-            signals.as_deref_mut(),
-            local,
-            start,
-        )
-        .await?;
-        info!(?end, "session ended");
-        match end {
-            End::Finished => self.exit_status(exit_wait, signals, proxy).await,
-            End::Detached => Ok(SessionEnd::Detached),
-            End::OutputClosed => Ok(SessionEnd::OutputClosed),
-            End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
-        }
-    }
-
-    /// Attaches to the container and registers the wait for its exit, both
-    /// before it starts, so that neither its first byte nor its exit can be
-    /// missed.
-    async fn open(&self) -> anyhow::Result<(Hijacked, ExitWait)> {
+impl Target for ContainerTarget<'_> {
+    async fn open(&mut self) -> anyhow::Result<Hijacked> {
         // The engine watches for detach keys too; give it ours, which we
         // never forward, so only we decide when to detach.
         let path = format!(
@@ -635,19 +655,37 @@ impl ContainerTarget<'_> {
             .await
             .map_err(ops::attach_failure)
             .context("attaching to the container")?;
-        let exit_wait = ops::wait_next_exit(self.client, self.id).await?;
-        Ok((attached, exit_wait))
+        self.exit_wait = Some(ops::wait_next_exit(self.client, self.id).await?);
+        Ok(attached)
     }
 
-    /// The container's exit status once its stream has ended. Signals are
-    /// still heard meanwhile: `proxy` passes them on (three interrupts in a
-    /// row give up, as in the session), and without it a signal ends the wait.
+    fn start(&self) -> BoxFuture<'static, anyhow::Result<()>> {
+        match self.start_after {
+            true => ops::start_container(self.client, self.id).boxed(),
+            false => async { Ok(()) }.boxed(),
+        }
+    }
+
+    fn hooks(&self, forward: bool) -> Hooks {
+        Hooks {
+            resize: Some(ops::container_resize_fn(self.client, self.id)),
+            signal_proxy: forward.then(|| ops::container_signal_fn(self.client, self.id)),
+        }
+    }
+
+    async fn after(&self, _end: &anyhow::Result<End>) {}
+
+    /// Signals are still heard while waiting: `proxy` passes them on (three
+    /// interrupts in a row give up, as in the session), and without it a
+    /// signal ends the wait.
     async fn exit_status(
-        &self,
-        mut exit_wait: ExitWait,
+        &mut self,
         signals: Option<&mut SignalSource>,
         proxy: Option<engine::SignalFn>,
     ) -> anyhow::Result<SessionEnd> {
+        let Some(mut exit_wait) = self.exit_wait.take() else {
+            anyhow::bail!("no wait was registered for the container");
+        };
         let mut interrupts = 0;
         let mut no_signals = futures_util::stream::pending::<i32>();
         let signals: &mut (dyn Stream<Item = i32> + Unpin + Send) = match signals {
@@ -695,93 +733,76 @@ impl ContainerTarget<'_> {
     }
 }
 
-/// An exec's session: the start request is the stream; the status is
-/// polled once it ends; a command that would outlive us is hung up.
+/// An exec instance: its start request is the stream; the status is polled
+/// once the stream ends; a command that would outlive us is hung up.
 struct ExecTarget<'c> {
     client: &'c Client,
     id: &'c str,
     tty: bool,
     size: Option<Size>,
     leave_running: bool,
+    /// The process, for signals and the hang-up; the engine has no API to
+    /// signal an exec process, so it is found.
+    process: std::sync::Arc<ExecProcess>,
 }
 
 /// Polls of the status (about 100 ms) after which a process that is still
 /// running is taken to have lost its stream rather than to be ending.
 const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
 
-impl ExecTarget<'_> {
-    async fn run(
-        self,
-        settings: engine::Settings,
-        controls: Controls,
-        local: LocalSide,
-        mut signals: Option<&mut SignalSource>,
-        forward: bool,
-    ) -> anyhow::Result<SessionEnd> {
-        let client = self.client;
+impl Target for ExecTarget<'_> {
+    /// An interrupt before the stream is ours ends the run at once. (The
+    /// docker CLI only notes it, and carries on once the start is answered.)
+    async fn open(&mut self) -> anyhow::Result<Hijacked> {
         let console_size = self
             .size
             .filter(|_| self.tty)
             .map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
         let start = json!({ "Detach": false, "Tty": self.tty, "ConsoleSize": console_size });
         let path = format!("/exec/{}/start", self.id);
-        // An interrupt before the stream is ours ends the run at once. (The
-        // docker CLI only notes it, and carries on once the start is answered.)
-        let attached =
-            match interruptible(client.hijack(&path, Some(start)), signals.as_deref_mut()).await {
-                Interruptible::Done(attached) => attached.context("starting the command")?,
-                Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
-            };
-        // The engine has no API to signal an exec process; we find it.
-        let process = ExecProcess::new(client, self.id);
-        let hooks = Hooks {
-            resize: Some(ops::exec_resize_fn(client, self.id)),
-            signal_proxy: forward.then(|| process.signal_fn()),
-        };
-        let end = engine::attach(
-            attached.conn,
-            attached.buffered,
-            settings,
-            controls,
-            hooks,
-            signals.as_deref_mut(),
-            local,
-            async { Ok(()) },
-        )
-        .await;
-        // Ending first must not leave the command behind with nobody
-        // attached: it gets what a closing terminal gives its session.
-        let outlived = !matches!(end, Ok(End::Finished | End::Detached));
-        if outlived && !self.leave_running {
-            process.hang_up(HANGUP_GRACE).await;
-        }
-        if let Some(report) = process.report() {
-            eprintln!("dpty: {report}");
-        }
-        let end = end?;
-        info!(?end, "session ended");
-        let hang_up = (!self.leave_running).then_some(&*process);
-        match end {
-            End::Finished => self.exit_status(hang_up, signals).await,
-            End::Detached => Ok(SessionEnd::Detached),
-            End::OutputClosed => Ok(SessionEnd::OutputClosed),
-            End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
+        self.client
+            .hijack(&path, Some(start))
+            .await
+            .context("starting the command")
+    }
+
+    fn start(&self) -> BoxFuture<'static, anyhow::Result<()>> {
+        async { Ok(()) }.boxed()
+    }
+
+    fn hooks(&self, forward: bool) -> Hooks {
+        Hooks {
+            resize: Some(ops::exec_resize_fn(self.client, self.id)),
+            signal_proxy: forward.then(|| self.process.signal_fn()),
         }
     }
 
-    /// The exec process's status. The stream ends when the process does,
-    /// but the engine may record the status a moment later. The stream also
-    /// ends when the terminal goes away (Docker closes a TTY exec's stream
-    /// when its stdin ends): a process still running after a moment is then
-    /// hung up, when `hang_up` gives it. A signal while polling ends the run
-    /// at once (the docker CLI ends at once too); one that comes during a
-    /// hang-up is heard once the hang-up is done.
+    /// Ending first must not leave the command behind with nobody attached:
+    /// it gets what a closing terminal gives its session.
+    async fn after(&self, end: &anyhow::Result<End>) {
+        let outlived = !matches!(end, Ok(End::Finished | End::Detached));
+        if outlived && !self.leave_running {
+            self.process.hang_up(HANGUP_GRACE).await;
+        }
+        if let Some(report) = self.process.report() {
+            eprintln!("dpty: {report}");
+        }
+    }
+
+    /// The stream ends when the process does, but the engine may record the
+    /// status a moment later. The stream also ends when the terminal goes
+    /// away (Docker closes a TTY exec's stream when its stdin ends): a
+    /// process still running after a moment is then hung up, unless it is
+    /// to be left running. A signal while polling ends the run at once (the
+    /// docker CLI ends at once too); one that comes during a hang-up is
+    /// heard once the hang-up is done.
     async fn exit_status(
-        &self,
-        mut hang_up: Option<&ExecProcess>,
+        &mut self,
         mut signals: Option<&mut SignalSource>,
+        _proxy: Option<engine::SignalFn>,
     ) -> anyhow::Result<SessionEnd> {
         let client = self.client;
+        let mut hang_up = (!self.leave_running).then_some(&*self.process);
         for attempt in 0..50u64 {
             if attempt == HANG_UP_AFTER_ATTEMPTS {
                 if let Some(process) = hang_up.take() {
