@@ -150,7 +150,12 @@ pub struct Session<'a> {
     logs: bool,
     record: Option<RecordSpec>,
     batch_output: bool,
+    notices: Notices,
 }
+
+/// Where a session's notices go: what the user should hear that is not an
+/// error (e.g. that signals cannot reach an exec'd command).
+type Notices = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
 impl<'a> Session<'a> {
     fn new(target: Wanted) -> Session<'a> {
@@ -167,6 +172,7 @@ impl<'a> Session<'a> {
             logs: false,
             record: None,
             batch_output: false,
+            notices: std::sync::Arc::new(|notice: &str| tracing::warn!(notice)),
         }
     }
 
@@ -314,6 +320,24 @@ impl<'a> Session<'a> {
         self
     }
 
+    /// Where notices go: what the user should hear once the session is over
+    /// that is not an error, such as that the signals meant for an exec'd
+    /// command could not reach it. By default they are logged (`tracing`,
+    /// warn level); a session never prints.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let end = dpty::Session::exec("web", dpty::Process::new(["sh"]))
+    ///     .notices(|notice| eprintln!("note: {notice}"))
+    ///     .run(&client)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn notices(mut self, notices: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.notices = std::sync::Arc::new(notices);
+        self
+    }
+
     /// Runs the session to its end: set-up, the joined streams, then the
     /// exit status. A session on this process's terminal restores it on
     /// every way out.
@@ -362,6 +386,7 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
         logs,
         record,
         batch_output,
+        notices,
     } = session;
     let keys_spec = detach_keys.unwrap_or_else(|| engine::DEFAULT_DETACH_KEYS.to_owned());
     let keys = engine::parse_detach_keys(&keys_spec)
@@ -369,77 +394,88 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
     let on_terminal = local.is_none();
     let stdin_is_terminal = on_terminal && engine::is_terminal(libc::STDIN_FILENO);
     // Made first, so that a file that cannot be written stops nothing half
-    // way; dropped last, after the session, which puts all of it on disk.
+    // way; finished last, after the session, which puts all of it on disk.
     let recording = record
         .as_ref()
         .map(engine::Recording::start)
         .transpose()
         .map_err(|e| mark(e, ErrorKind::Local))?;
-    let size = match &local {
-        None => engine::local_size(),
-        Some(streams) => streams.size,
-    };
+    let tap = recording.as_ref().and_then(engine::Recording::tap);
+    let for_recording = notices.clone();
+    let ended = async {
+        let size = match &local {
+            None => engine::local_size(),
+            Some(streams) => streams.size,
+        };
 
-    // Find the target, hearing signals meanwhile.
-    let finding = find(client, &target, tty, stdin, size, &keys_spec);
-    let found = match interruptible(finding, signals.as_deref_mut()).await {
-        Interruptible::Done(found) => found?,
-        Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
-    };
-    let stdin = found.open_stdin && stdin != Some(false);
-    if on_terminal && found.tty && stdin && !stdin_is_terminal {
-        return Err(mark(
-            anyhow::anyhow!("the input device is not a TTY: drop -t, or run from a terminal"),
-            ErrorKind::NotATerminal,
-        ));
-    }
-    let settings = engine::Settings {
-        tty: found.tty,
-        stdin,
-        raw: found.tty && stdin && stdin_is_terminal,
-        podman: client.is_podman(),
-        batch_output,
-    };
-    let controls = Controls {
-        detach_keys: keys,
-        record: recording.as_ref().and_then(engine::Recording::tap),
-        hangup_ends: found.exec && leave_running,
-    };
-    let local = match local {
-        None => LocalSide::Terminal,
-        Some(streams) => LocalSide::Streams(Box::new(streams)),
-    };
-    let id = found.id.clone();
-    if found.exec {
-        let exec = ExecTarget {
+        // Find the target, hearing signals meanwhile.
+        let finding = find(client, &target, tty, stdin, size, &keys_spec);
+        let found = match interruptible(finding, signals.as_deref_mut()).await {
+            Interruptible::Done(found) => found?,
+            Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+        };
+        let stdin = found.open_stdin && stdin != Some(false);
+        if on_terminal && found.tty && stdin && !stdin_is_terminal {
+            return Err(mark(
+                anyhow::anyhow!("the input device is not a TTY: drop -t, or run from a terminal"),
+                ErrorKind::NotATerminal,
+            ));
+        }
+        let settings = engine::Settings {
+            tty: found.tty,
+            stdin,
+            raw: found.tty && stdin && stdin_is_terminal,
+            podman: client.is_podman(),
+            batch_output,
+        };
+        let controls = Controls {
+            detach_keys: keys,
+            record: tap,
+            hangup_ends: found.exec && leave_running,
+        };
+        let local = match local {
+            None => LocalSide::Terminal,
+            Some(streams) => LocalSide::Streams(Box::new(streams)),
+        };
+        let id = found.id.clone();
+        if found.exec {
+            let exec = ExecTarget {
+                client,
+                id: &id,
+                tty: found.tty,
+                size,
+                leave_running,
+                process: ExecProcess::new(client, &id),
+                notices,
+            };
+            return join(exec, settings, controls, local, signals, forward_signals).await;
+        }
+        let container = ContainerTarget {
             client,
             id: &id,
-            tty: found.tty,
-            size,
-            leave_running,
-            process: ExecProcess::new(client, &id),
+            start_after: found.start_after,
+            stdin,
+            outputs,
+            logs,
+            keys_spec: &keys_spec,
+            exit_wait: None,
         };
-        return join(exec, settings, controls, local, signals, forward_signals).await;
+        join(
+            container,
+            settings,
+            controls,
+            local,
+            signals,
+            forward_signals,
+        )
+        .await
     }
-    let container = ContainerTarget {
-        client,
-        id: &id,
-        start_after: found.start_after,
-        stdin,
-        outputs,
-        logs,
-        keys_spec: &keys_spec,
-        exit_wait: None,
-    };
-    join(
-        container,
-        settings,
-        controls,
-        local,
-        signals,
-        forward_signals,
-    )
-    .await
+    .await;
+    // Everything recorded is on disk before the run returns.
+    if let Some(notice) = recording.and_then(engine::Recording::finish) {
+        for_recording(&notice);
+    }
+    ended
 }
 
 /// Finds the target: for containers, their TTY, stdin and state; for
@@ -744,6 +780,8 @@ struct ExecTarget<'c> {
     /// The process, for signals and the hang-up; the engine has no API to
     /// signal an exec process, so it is found.
     process: std::sync::Arc<ExecProcess>,
+    /// Told when signals could not reach the process.
+    notices: Notices,
 }
 
 /// Polls of the status (about 100 ms) after which a process that is still
@@ -785,7 +823,7 @@ impl Target for ExecTarget<'_> {
             self.process.hang_up(HANGUP_GRACE).await;
         }
         if let Some(report) = self.process.report() {
-            eprintln!("dpty: {report}");
+            (self.notices)(&report);
         }
     }
 

@@ -119,8 +119,13 @@ impl Recording {
     }
 }
 
-impl Drop for Recording {
-    fn drop(&mut self) {
+impl Recording {
+    /// Waits for everything to be on disk; says what went wrong, if anything.
+    pub fn finish(mut self) -> Option<String> {
+        self.close()
+    }
+
+    fn close(&mut self) -> Option<String> {
         let left_out = self
             .tap
             .as_ref()
@@ -133,11 +138,24 @@ impl Drop for Recording {
             .and_then(|writer| writer.join().ok().flatten());
         let path = self.path.display();
         if let Some(error) = failure {
-            eprintln!("dpty: writing the recording {path} failed: {error}; the session went on without it");
+            Some(format!(
+                "writing the recording {path} failed: {error}; the session went on without it"
+            ))
         } else if left_out > 0 {
-            eprintln!(
-                "dpty: the disk did not keep up: {left_out} bytes of the session are missing from the recording {path}"
-            );
+            Some(format!(
+                "the disk did not keep up: {left_out} bytes of the session are missing from the recording {path}"
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        // Only when not finished (an early return): the failure is logged.
+        if let Some(notice) = self.close() {
+            tracing::warn!(notice);
         }
     }
 }

@@ -32,7 +32,8 @@ pub async fn attach(
     let mut session = session
         .detach_keys(config.detach_keys)
         .signals(signals, config.sig_proxy)
-        .batch_output(true);
+        .batch_output(true)
+        .notices(|notice| eprintln!("dpty: {notice}"));
     if config.no_stdin {
         session = session.stdin(false);
     }

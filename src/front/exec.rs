@@ -42,7 +42,8 @@ pub async fn exec(
         .detach_keys(config.detach_keys)
         .signals(signals, config.sig_proxy)
         .leave_running(config.leave_running)
-        .batch_output(true);
+        .batch_output(true)
+        .notices(|notice| eprintln!("dpty: {notice}"));
     if let Some(record) = config.record {
         session = session.record(record);
     }

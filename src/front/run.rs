@@ -111,7 +111,8 @@ pub async fn run(
         .outputs(attach.stdout, attach.stderr)
         .detach_keys(&config.detach_keys)
         .signals(signals, config.sig_proxy)
-        .batch_output(true);
+        .batch_output(true)
+        .notices(|notice| eprintln!("dpty: {notice}"));
     if let Some(record) = config.record.clone() {
         session = session.record(record);
     }
