@@ -10,6 +10,8 @@
 # service (scripts/podman.sh) instead of dockerd. Tests that need an engine of
 # their own (TLS, an engine dying mid-session) start a private dockerd either way.
 #
+# After the tests it runs examples/script.rs, the library used with no terminal.
+#
 # Usage: scripts/test.sh [ARGS for cargo test...]   e.g. scripts/test.sh --test exit_codes
 set -euo pipefail
 
@@ -89,4 +91,14 @@ status=0
 wait "$child" || status=$?
 child=""
 [ "$status" -ne 124 ] || echo "test.sh: cargo test timed out after 1200 s" >&2
+[ "$status" -eq 0 ] || exit "$status"
+
+# The library's example that needs no terminal, run as a user runs it: a shell
+# script through in-memory streams into a new busybox container, which it
+# removes again; it fails unless everything comes back as the script says.
+timeout --kill-after=30 300 cargo run "${locked[@]}" --example script </dev/null &
+child=$!
+wait "$child" || status=$?
+child=""
+[ "$status" -ne 124 ] || echo "test.sh: the script example timed out after 300 s" >&2
 exit "$status"
