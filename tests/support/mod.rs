@@ -371,18 +371,27 @@ impl Pty {
     /// before and after it, and its exit code; `finish` then checks them.
     pub fn bin_checked(args: &[&str], rows: u16, cols: u16) -> Pty {
         docker_host();
-        let script = r#"stty -g; echo BEFORE-DONE; "$@"; echo "rc=$?"; stty -g; echo AFTER-DONE"#;
         let bin = bin();
-        let argv: Vec<&str> = ["sh", "-c", script, "sh", bin.as_str()]
-            .into_iter()
+        let argv: Vec<&str> = std::iter::once(bin.as_str())
             .chain(args.iter().copied())
+            .collect();
+        Pty::spawn_checked(&argv, rows, cols)
+    }
+
+    /// Spawns `argv` as `bin_checked` spawns the binary under test: inside a shell that prints the
+    /// terminal settings before and after it, and its exit code, for `finish` to check.
+    pub fn spawn_checked(argv: &[&str], rows: u16, cols: u16) -> Pty {
+        let script = r#"stty -g; echo BEFORE-DONE; "$@"; echo "rc=$?"; stty -g; echo AFTER-DONE"#;
+        let argv: Vec<&str> = ["sh", "-c", script, "sh"]
+            .into_iter()
+            .chain(argv.iter().copied())
             .collect();
         let mut pty = Pty::spawn(&argv, rows, cols);
         pty.expect("BEFORE-DONE", TIMEOUT);
         pty
     }
 
-    /// For a `bin_checked` run: waits for it to end, asserts that the terminal settings afterwards
+    /// For a `bin_checked` or `spawn_checked` run: waits for it to end, asserts that the terminal settings afterwards
     /// equal those before, and returns the binary's exit code.
     #[track_caller]
     pub fn finish(&mut self, timeout: Duration) -> i32 {
