@@ -25,7 +25,9 @@
 //! ```
 //!
 //! The `dpty` binary is built on this crate alone; [`cli`] holds its
-//! command line.
+//! command line. `examples/exec.rs` is `docker exec -it` in a page
+//! (`cargo run --example exec -- web sh`), and `examples/script.rs` drives
+//! a shell over in-memory [`Streams`], with no terminal.
 
 #![warn(missing_docs)]
 
@@ -49,6 +51,11 @@ pub mod fuzzing {
     pub use crate::engine::demux::{Demuxer, Piece};
 }
 pub use session::{Session, SessionEnd, Streams};
+
+/// The README's Rust examples, compiled and checked with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// What the docker CLI's configuration file (`~/.docker/config.json`, or
 /// under `DOCKER_CONFIG`) says that matters to a session.
