@@ -329,7 +329,11 @@ where
         }
     };
     let mut recorded_size = size;
-    let mut sizes = sizes.unwrap_or_else(|| Box::pin(futures_util::stream::pending()));
+    // The loop polls this again after it has ended, which a caller's stream
+    // need not allow (`unfold` panics): once ended, it stays ended here.
+    let mut sizes = sizes
+        .unwrap_or_else(|| Box::pin(futures_util::stream::pending()))
+        .fuse();
     tokio::pin!(output, input);
     let mut interrupts = 0;
     let forward = signal_proxy.map(forwarder);
