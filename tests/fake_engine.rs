@@ -230,6 +230,67 @@ async fn exec_with_a_tty_follows_the_callers_sizes() {
     );
 }
 
+/// A caller's stream of sizes may end long before the session does (here: a channel whose sender
+/// is gone, read through `unfold`, which must not be polled again once it has ended); the session
+/// goes on, and ends when the process does.
+#[tokio::test]
+async fn a_stream_of_sizes_may_end_before_the_session() {
+    let fake = Fake::start(
+        |request| match (request.method.as_str(), request.path.as_str()) {
+            ("POST", "/containers/c/exec") => Reply::Json(201, json!({ "Id": "e1" })),
+            ("POST", "/exec/e1/start") => Reply::upgrade(|mut stream, _| async move {
+                // The TTY echoes what is typed; the process ends with its input.
+                let mut typed = Vec::new();
+                stream.read_to_end(&mut typed).await.unwrap();
+                stream.write_all(&typed).await.unwrap();
+                stream.shutdown().await.unwrap();
+            }),
+            ("POST", path) if path.starts_with("/exec/e1/resize?") => Reply::Empty(200),
+            ("GET", "/exec/e1/json") => Reply::Json(
+                200,
+                json!({ "ID": "e1", "Running": false, "ExitCode": 0, "Pid": 0 }),
+            ),
+            _ => Reply::unexpected(request),
+        },
+    );
+    let client = fake.client().await;
+    let (sizes, received) = tokio::sync::mpsc::channel(1);
+    sizes
+        .try_send(Size {
+            rows: 40,
+            cols: 120,
+        })
+        .unwrap();
+    drop(sizes);
+    let resizes = futures_util::stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|size| (size, received))
+    });
+    let (mut keyboard, input) = tokio::io::duplex(64);
+    let journal = Journal::default();
+    let streams = captured(&journal)
+        .input(input)
+        .size(Size {
+            rows: 30,
+            cols: 100,
+        })
+        .resizes(resizes);
+    let session = Session::exec("c", Process::new(["sh"]))
+        .tty(true)
+        .stdin(true)
+        .streams(streams)
+        .run(&client);
+    // The input ends only once the size stream has given its size and ended.
+    let typist = async {
+        keyboard.write_all(b"exit\r").await.unwrap();
+        fake.log().seen("POST", "/exec/e1/resize?h=40&w=120").await;
+        drop(keyboard);
+    };
+    let (end, ()) = within("the session", async { tokio::join!(session, typist) }).await;
+
+    assert_eq!(end.unwrap(), SessionEnd::Exited(0));
+    assert_eq!(journal.bytes(Which::Out), b"exit\r");
+}
+
 /// Runs `Session::start("c1")` without a TTY or stdin against `fake` and returns its error.
 async fn start_fails(fake: &Fake) -> dpty::Error {
     let client = fake.client().await;
