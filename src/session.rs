@@ -471,9 +471,13 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
         .await
     }
     .await;
-    // Everything recorded is on disk before the run returns.
-    if let Some(notice) = recording.and_then(engine::Recording::finish) {
-        for_recording(&notice);
+    // Everything recorded is on disk before the run returns; the wait for
+    // the recorder's thread is not the caller's runtime's to bear.
+    if let Some(recording) = recording {
+        let finished = tokio::task::spawn_blocking(move || recording.finish()).await;
+        if let Ok(Some(notice)) = finished {
+            for_recording(&notice);
+        }
     }
     ended
 }
