@@ -395,9 +395,10 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
     let stdin_is_terminal = on_terminal && engine::is_terminal(libc::STDIN_FILENO);
     // Made first, so that a file that cannot be written stops nothing half
     // way; finished last, after the session, which puts all of it on disk.
+    let given_size = local.as_ref().and_then(|streams| streams.size);
     let recording = record
         .as_ref()
-        .map(engine::Recording::start)
+        .map(|spec| engine::Recording::start(spec, given_size))
         .transpose()
         .map_err(|e| mark(e, ErrorKind::Local))?;
     let tap = recording.as_ref().and_then(engine::Recording::tap);

@@ -72,17 +72,20 @@ enum Event {
 }
 
 impl Recording {
-    /// Creates the file and writes the header: the terminal's size now (80x24
-    /// when there is none), dpty's command line and the time.
-    pub fn start(spec: &RecordSpec) -> anyhow::Result<Self> {
+    /// Creates the file and writes the header: the local side's size now
+    /// (`size`, else this process's terminal's, else 80x24), the command
+    /// line and the time.
+    pub fn start(spec: &RecordSpec, size: Option<Size>) -> anyhow::Result<Self> {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
-        Self::start_with(spec, &command)
+        Self::start_with(spec, &command, size)
     }
 
-    fn start_with(spec: &RecordSpec, command: &str) -> anyhow::Result<Self> {
+    fn start_with(spec: &RecordSpec, command: &str, size: Option<Size>) -> anyhow::Result<Self> {
         let file = File::create(&spec.path)
             .with_context(|| format!("creating the recording {}", spec.path.display()))?;
-        let size = local_size().unwrap_or(Size { rows: 24, cols: 80 });
+        let size = size
+            .or_else(local_size)
+            .unwrap_or(Size { rows: 24, cols: 80 });
         let timestamp = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -411,7 +414,12 @@ mod tests {
                 path: dir.clone(),
                 input,
             };
-            let recording = Recording::start_with(&spec, "test").unwrap();
+            // The size given (a caller's streams) heads the file.
+            let size = Some(Size {
+                rows: 30,
+                cols: 100,
+            });
+            let recording = Recording::start_with(&spec, "test", size).unwrap();
             let tap = recording.tap().unwrap();
             for i in 0..1000 {
                 tap.output(format!("line {i}\r\n").as_bytes());
@@ -427,6 +435,10 @@ mod tests {
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect();
             assert_eq!(lines[0]["version"], 2);
+            assert_eq!(
+                (&lines[0]["width"], &lines[0]["height"]),
+                (&100.into(), &30.into())
+            );
             let events = &lines[1..];
             assert_eq!(events.len(), 1001 + usize::from(input));
             assert_eq!(events[999][2], "line 999\r\n");
