@@ -3,6 +3,8 @@
 //! of error each failure is. No root, no real engine and no terminal: everything goes through
 //! dpty's public API with in-memory streams.
 
+#[path = "support/fake.rs"]
+mod fake;
 mod support;
 
 use std::future::Future;
@@ -14,7 +16,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Notify;
 
-use support::fake::{frame, Fake, Journal, Reply, Which};
+use fake::{frame, Fake, Journal, Reply, Which};
 use support::TempDir;
 
 /// A session against the fake ends in milliseconds; this only turns a hang into a failure.

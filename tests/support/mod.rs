@@ -6,12 +6,12 @@
 //! `DPTY_TEST_BIN=$(which docker)`: a test that passes against docker states a real expectation. The
 //! engine comes from `DOCKER_HOST`, which `scripts/test.sh` sets after starting a private engine; without
 //! a reachable engine every test fails, saying so, rather than passing silently. The exception is
-//! [`fake`], an engine inside the test process for tests of the library's sessions that need none.
+//! `fake.rs`, an engine inside the test process for tests of the library's sessions that need none
+//! (included by path by `tests/fake_engine.rs` alone, so other test binaries do not compile it).
 
 // Each test file compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
-pub mod fake;
 pub mod proxy;
 
 use std::ffi::OsString;
