@@ -10,6 +10,7 @@ use bollard::query_parameters::{
     KillContainerOptionsBuilder, RemoveContainerOptionsBuilder, ResizeContainerTTYOptionsBuilder,
     ResizeExecOptions,
 };
+use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use hyper::Method;
 use serde::Deserialize;
@@ -268,8 +269,7 @@ pub(crate) fn start_container(
 /// these when attaching to a created container, since it prepares the
 /// process then; Docker reports them at start.
 pub(crate) fn start_failure(error: anyhow::Error) -> anyhow::Error {
-    let message = crate::Error::from(anyhow::anyhow!("{error:#}")).to_string();
-    match start_failure_kind(&message) {
+    match start_failure_kind(&format!("{error:#}")) {
         Some(kind) => mark(error, kind),
         None => error,
     }
@@ -342,57 +342,52 @@ pub(crate) async fn explain_lost_wait(
     }
 }
 
-pub(crate) fn container_resize_fn(client: &Client, id: &str) -> ResizeFn {
+/// A hook for the session: `call` made with the engine handle and `id`
+/// each time the session asks (a resize, a signal).
+fn hook<A, F, Fut>(
+    client: &Client,
+    id: &str,
+    call: F,
+) -> Arc<dyn Fn(A) -> BoxFuture<'static, Fut::Output> + Send + Sync>
+where
+    F: Fn(bollard::Docker, String, A) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future + Send + 'static,
+{
     let api = client.api().clone();
     let id = id.to_owned();
-    Arc::new(move |size: Size| {
-        let api = api.clone();
-        let id = id.clone();
-        async move {
-            let options = ResizeContainerTTYOptionsBuilder::default()
-                .h(i32::from(size.rows))
-                .w(i32::from(size.cols))
-                .build();
-            api.resize_container_tty(&id, options)
-                .await
-                .map_err(Client::error)
-        }
-        .boxed()
+    Arc::new(move |arg: A| call(api.clone(), id.clone(), arg).boxed())
+}
+
+pub(crate) fn container_resize_fn(client: &Client, id: &str) -> ResizeFn {
+    hook(client, id, |api, id, size: Size| async move {
+        let options = ResizeContainerTTYOptionsBuilder::default()
+            .h(i32::from(size.rows))
+            .w(i32::from(size.cols))
+            .build();
+        api.resize_container_tty(&id, options)
+            .await
+            .map_err(Client::error)
     })
 }
 
 pub(crate) fn exec_resize_fn(client: &Client, id: &str) -> ResizeFn {
-    let api = client.api().clone();
-    let id = id.to_owned();
-    Arc::new(move |size: Size| {
-        let api = api.clone();
-        let id = id.clone();
-        async move {
-            let options = ResizeExecOptions {
-                h: i32::from(size.rows),
-                w: i32::from(size.cols),
-            };
-            api.resize_exec(&id, options).await.map_err(Client::error)
-        }
-        .boxed()
+    hook(client, id, |api, id, size: Size| async move {
+        let options = ResizeExecOptions {
+            h: i32::from(size.rows),
+            w: i32::from(size.cols),
+        };
+        api.resize_exec(&id, options).await.map_err(Client::error)
     })
 }
 
 /// Passes a signal to the container's main process.
 pub(crate) fn container_signal_fn(client: &Client, id: &str) -> SignalFn {
-    let api = client.api().clone();
-    let id = id.to_owned();
-    Arc::new(move |signal: i32| {
-        let api = api.clone();
-        let id = id.clone();
-        async move {
-            let options = KillContainerOptionsBuilder::default()
-                .signal(&signal.to_string())
-                .build();
-            if let Err(error) = api.kill_container(&id, Some(options)).await {
-                debug!(%error, signal, "forwarding signal failed");
-            }
+    hook(client, id, |api, id, signal: i32| async move {
+        let options = KillContainerOptionsBuilder::default()
+            .signal(&signal.to_string())
+            .build();
+        if let Err(error) = api.kill_container(&id, Some(options)).await {
+            debug!(%error, signal, "forwarding signal failed");
         }
-        .boxed()
     })
 }
