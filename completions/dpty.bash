@@ -740,6 +740,8 @@ _dpty_engine_sh='# Hand-written, not generated: examples/gen_docs.rs embeds this
 # DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or from the context'\''s own files. This is one copy of that
 # order for the three shells. When the engine cannot be asked the same way (no curl, no sha256 tool, a
 # context that cannot be read), it prints nothing: names from another engine would be worse than none.
+# It writes nothing on stderr either, whatever is missing: the shells show stderr in the line being
+# edited (and discard it too, in case).
 #
 # Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
 # --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
@@ -778,7 +780,10 @@ if [ -n "$host" ]; then
     fi
 else
     [ -n "$context" ] || context=$DOCKER_CONTEXT
-    [ -n "$context" ] || context=$(json_string currentContext <"$config/config.json" 2>/dev/null)
+    # No config file is the usual case (no docker CLI ever ran). The group'\''s 2>/dev/null also takes
+    # the shell'\''s own message when the redirection fails, which `<file 2>/dev/null` would not: the
+    # shell opens the file before it redirects stderr.
+    [ -n "$context" ] || context=$({ json_string currentContext <"$config/config.json"; } 2>/dev/null)
     if [ -n "$context" ] && [ "$context" != default ]; then
         id=$(printf %s "$context" | { sha256sum 2>/dev/null || shasum -a 256 2>/dev/null; })
         id=${id%% *}
@@ -980,7 +985,7 @@ _dpty_with_names() {
     local name
     while read -r name; do
         [[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("${name#"$keep"}")
-    done < <(sh -c "$_dpty_engine_sh" dpty "$kind" "$host" "$context" "$tls" "$verify" "$ca" "$cert" "$key")
+    done < <(sh -c "$_dpty_engine_sh" dpty "$kind" "$host" "$context" "$tls" "$verify" "$ca" "$cert" "$key" 2>/dev/null)
     return 0
 }
 

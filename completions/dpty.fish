@@ -224,6 +224,8 @@ set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs emb
 # DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or from the context\'s own files. This is one copy of that
 # order for the three shells. When the engine cannot be asked the same way (no curl, no sha256 tool, a
 # context that cannot be read), it prints nothing: names from another engine would be worse than none.
+# It writes nothing on stderr either, whatever is missing: the shells show stderr in the line being
+# edited (and discard it too, in case).
 #
 # Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
 # --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
@@ -262,7 +264,10 @@ if [ -n "$host" ]; then
     fi
 else
     [ -n "$context" ] || context=$DOCKER_CONTEXT
-    [ -n "$context" ] || context=$(json_string currentContext <"$config/config.json" 2>/dev/null)
+    # No config file is the usual case (no docker CLI ever ran). The group\'s 2>/dev/null also takes
+    # the shell\'s own message when the redirection fails, which `<file 2>/dev/null` would not: the
+    # shell opens the file before it redirects stderr.
+    [ -n "$context" ] || context=$({ json_string currentContext <"$config/config.json"; } 2>/dev/null)
     if [ -n "$context" ] && [ "$context" != default ]; then
         id=$(printf %s "$context" | { sha256sum 2>/dev/null || shasum -a 256 2>/dev/null; })
         id=${id%% *}
@@ -427,7 +432,7 @@ end
 # The names to offer at the cursor, if it is where __dpty_name_position says a name goes.
 function __dpty_names
     set -l position (__dpty_name_position); or return 0
-    sh -c $__dpty_engine_sh dpty $position
+    sh -c $__dpty_engine_sh dpty $position 2>/dev/null
 end
 
 complete -c dpty -n '__dpty_name_position >/dev/null' -f -a '(__dpty_names)'

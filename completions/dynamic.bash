@@ -119,7 +119,7 @@ _dpty_with_names() {
     local name
     while read -r name; do
         [[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("${name#"$keep"}")
-    done < <(sh -c "$_dpty_engine_sh" dpty "$kind" "$host" "$context" "$tls" "$verify" "$ca" "$cert" "$key")
+    done < <(sh -c "$_dpty_engine_sh" dpty "$kind" "$host" "$context" "$tls" "$verify" "$ca" "$cert" "$key" 2>/dev/null)
     return 0
 }
 

@@ -82,7 +82,7 @@ end
 # The names to offer at the cursor, if it is where __dpty_name_position says a name goes.
 function __dpty_names
     set -l position (__dpty_name_position); or return 0
-    sh -c $__dpty_engine_sh dpty $position
+    sh -c $__dpty_engine_sh dpty $position 2>/dev/null
 end
 
 complete -c dpty -n '__dpty_name_position >/dev/null' -f -a '(__dpty_names)'

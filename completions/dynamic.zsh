@@ -41,7 +41,7 @@ _dpty_names() {
     local expl reply
     local -a names
     _dpty_engine_options
-    names=(${(f)"$(sh -c "$_dpty_engine_sh" dpty $1 "${reply[@]}")"})
+    names=(${(f)"$(sh -c "$_dpty_engine_sh" dpty $1 "${reply[@]}" 2>/dev/null)"})
     if [[ $1 == containers ]]; then
         _wanted containers expl 'running container' compadd -a names
     else
