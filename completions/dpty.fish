@@ -40,9 +40,9 @@ complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command i
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l name -d 'Name the container (docker --name)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
@@ -53,13 +53,13 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l entrypoint -d 'Overrid
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l pull -d 'When to pull the image: missing (when not present), always, or never (docker --pull)' -r -f -a "missing\t'Pull when the engine does not have the image'
 always\t'Pull before every run'
 never\t'Never pull; fail when the image is missing'"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l disable-content-trust -d 'Skip image verification; dpty never verifies, so only true is accepted (docker --disable-content-trust)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l disable-content-trust -d 'Skip image verification; dpty never verifies, so only true is accepted (docker --disable-content-trust)' -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its id (docker -d)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its id (docker -d)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s a -l attach -d 'Attach to STDIN, STDOUT or STDERR only (docker -a; repeatable)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cidfile -d 'Write the container\'s id to this file (docker --cidfile)' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l init -d 'Run an init as pid 1 that forwards signals and reaps processes (docker --init)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l init -d 'Run an init as pid 1 that forwards signals and reaps processes (docker --init)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l restart -d 'Restart policy: no, always, unless-stopped, on-failure[:MAX] (docker --restart)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l stop-signal -d 'Signal to stop the container with (docker --stop-signal)' -r
@@ -76,14 +76,14 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-retries -d 'Con
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-timeout -d 'Longest time one health check may run (docker --health-timeout)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-start-period -d 'Time to start up before failed checks count (docker --health-start-period)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-start-interval -d 'Time between checks during the start period (docker --health-start-interval; API 1.44+)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l no-healthcheck -d 'Disable the image\'s HEALTHCHECK (docker --no-healthcheck)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l no-healthcheck -d 'Disable the image\'s HEALTHCHECK (docker --no-healthcheck)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-driver -d 'Logging driver for the container (docker --log-driver)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-opt -d 'Logging driver option: KEY=VALUE (docker --log-opt; repeatable)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -l net -d 'Connect to a network: none, host, bridge, container:NAME, a network name, or name=NET,alias=A,ip=IP,... (docker --network; repeatable)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l network-alias -d 'Network-scoped alias for the container (docker --network-alias)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s) to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random host ports (docker -P)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random host ports (docker -P)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l expose -d 'Expose a port or a range of ports (docker --expose)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l add-host -d 'Add a host-to-IP mapping: HOST:IP, HOST=IP or HOST:host-gateway (docker --add-host)' -r
@@ -100,10 +100,10 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l mount -d 'Attach a mou
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS] (docker --tmpfs)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container: NAME[:ro|rw] (docker --volumes-from)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l volume-driver -d 'Volume driver for the container\'s volumes (docker --volume-driver)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l read-only -d 'Mount the root filesystem read-only (docker --read-only)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l read-only -d 'Mount the root filesystem read-only (docker --read-only)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l storage-opt -d 'Storage driver option: KEY=VALUE (docker --storage-opt)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l use-api-socket -d 'Bind mount the engine\'s API socket into the container, with registry credentials from the docker config (docker --use-api-socket)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l use-api-socket -d 'Bind mount the engine\'s API socket into the container, with registry credentials from the docker config (docker --use-api-socket)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-add -d 'Add a Linux capability (docker --cap-add)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-drop -d 'Drop a Linux capability (docker --cap-drop)' -r
@@ -123,7 +123,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-swap -d 'Memory
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-reservation -d 'Memory soft limit (docker --memory-reservation)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l memory-swappiness -d 'Memory swappiness, 0 to 100 (docker --memory-swappiness; default -1, the engine\'s)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l kernel-memory -d 'Kernel memory limit, deprecated (docker --kernel-memory)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l oom-kill-disable -d 'Disable the OOM killer (docker --oom-kill-disable)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l oom-kill-disable -d 'Disable the OOM killer (docker --oom-kill-disable)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l oom-score-adj -d 'Tune the host\'s OOM preferences, -1000 to 1000 (docker --oom-score-adj)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpus -d 'Number of CPUs, e.g. 1.5 (docker --cpus)' -r
@@ -166,7 +166,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l help -d 'Print help (-
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s V -l version -d 'Print version'
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s d -l detach -d 'Start the command in the background and return at once (docker exec -d)' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s d -l detach -d 'Start the command in the background and return at once (docker exec -d)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
@@ -174,7 +174,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Work
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
@@ -194,7 +194,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print h
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -r -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F

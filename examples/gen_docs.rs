@@ -104,11 +104,77 @@ fn bash_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
 /// The generated fish completion, followed by what dynamic.fish needs and by dynamic.fish, whose
 /// completion of names adds to the generated ones.
 fn fish_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
+    let generated = fish_values_after_equals_only(generated, cmd)?;
     let shared = shared_definitions(cmd, Shell::Fish)?;
     Ok(format!(
         "{generated}\n{shared}\
          # Everything below this line is completions/dynamic.fish.\n\n{DYNAMIC_FISH}"
     ))
+}
+
+/// clap_complete marks every option that takes a value `-r` for fish, which then completes the next
+/// word as the option's value: after `dpty run --rm ` it offered `true` and `false` instead of images.
+/// An option whose value only ever follows `=` (`--rm`, `-d`, `--sig-proxy`) loses the `-r` here, and
+/// fish offers its values after `--rm=` alone.
+fn fish_values_after_equals_only(generated: String, cmd: &Command) -> anyhow::Result<String> {
+    let mut longs = Vec::new();
+    let mut pending = vec![cmd];
+    while let Some(cmd) = pending.pop() {
+        pending.extend(cmd.get_subcommands());
+        longs.extend(
+            cmd.get_arguments()
+                .filter(|arg| {
+                    arg.is_require_equals_set()
+                        && arg.get_num_args().is_some_and(|n| n.takes_values())
+                })
+                .filter_map(|arg| arg.get_long()),
+        );
+    }
+    let mut lines: Vec<String> = generated.split('\n').map(str::to_owned).collect();
+    let mut changed = 0;
+    for line in &mut lines {
+        let Some(long) = longs.iter().find(|long| {
+            line.starts_with("complete -c ") && line.contains(&format!(" -l {long} "))
+        }) else {
+            continue;
+        };
+        let rest = after_fish_description(line, long)
+            .with_context(|| format!("cannot read the fish completion of --{long}: {line}"))?;
+        // A flag of the same name elsewhere has no -r; the count below tells whether that was all.
+        if rest == " -r" || rest.starts_with(" -r ") {
+            let at = line.len() - rest.len();
+            line.replace_range(at..at + " -r".len(), "");
+            changed += 1;
+        }
+    }
+    ensure!(
+        changed == longs.len(),
+        "{} options take their value after `=` only, but {changed} fish completions had -r; \
+         did clap_complete change how it writes them?",
+        longs.len()
+    );
+    Ok(lines.join("\n"))
+}
+
+/// What follows `-l LONG` and its `-d '...'` description, if any, in a line of the fish completion.
+fn after_fish_description<'a>(line: &'a str, long: &str) -> Option<&'a str> {
+    let flag = format!(" -l {long}");
+    let rest = &line[line.find(&flag)? + flag.len()..];
+    let Some(description) = rest.strip_prefix(" -d '") else {
+        return Some(rest);
+    };
+    // Inside fish's single quotes, `\\` and `\'` are escapes; the first other `'` ends the string.
+    let mut chars = description.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' => return Some(&description[at + 1..]),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The generated zsh completion with the first argument of `exec`, `attach` and `run` completed by

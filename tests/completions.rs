@@ -293,7 +293,7 @@ fn fish_completes_names_without_a_docker_config_and_writes_no_error() {
     for (line, expected) in [
         (format!("dpty exec {prefix}"), container.name()),
         (format!("dpty attach {prefix}"), container.name()),
-        ("dpty run busybox:".to_owned(), "busybox:latest"),
+        ("dpty run --rm busybox:".to_owned(), "busybox:latest"),
     ] {
         let fish = config.command("fish", &["--no-config", "-c", script, &line]);
         let out = run_command(fish, None, TIMEOUT);
