@@ -11,6 +11,9 @@
 # their own (TLS, an engine dying mid-session) start a private dockerd either way.
 #
 # After the tests it runs examples/script.rs, the library used with no terminal.
+# Every test binary runs even when one fails (--no-fail-fast), and the example
+# runs whatever the tests gave, so that one run shows all that fails; the
+# script then exits non-zero, naming the steps that failed.
 #
 # Usage: scripts/test.sh [ARGS for cargo test...]   e.g. scripts/test.sh --test exit_codes
 set -euo pipefail
@@ -80,25 +83,43 @@ locked=()
 [ -f Cargo.lock ] && locked=(--locked)
 cargo build "${locked[@]}" --all-targets
 
+# What failed, as "STEP (status N)", and the first failure's status, which the
+# script exits with.
+failed=()
+first_status=0
+failure() {
+    failed+=("$1 (status $2)")
+    [ "$first_status" -ne 0 ] || first_status=$2
+}
+
 # stdin from /dev/null: tests must not depend on (or fiddle with) the terminal
 # this script happens to run in; in CI there is none.
 # Run in the background and `wait`, so that a signal to this script is handled
 # at once (timeout runs in a process group of its own, so a Ctrl-C at the
 # terminal reaches only this script, which passes it on).
-timeout --kill-after=30 1200 cargo test "${locked[@]}" "$@" </dev/null &
+timeout --kill-after=30 1200 cargo test "${locked[@]}" --no-fail-fast "$@" </dev/null &
 child=$!
 status=0
 wait "$child" || status=$?
 child=""
 [ "$status" -ne 124 ] || echo "test.sh: cargo test timed out after 1200 s" >&2
-[ "$status" -eq 0 ] || exit "$status"
+[ "$status" -eq 0 ] || failure "cargo test" "$status"
 
 # The library's example that needs no terminal, run as a user runs it: a shell
 # script through in-memory streams into a new busybox container, which it
 # removes again; it fails unless everything comes back as the script says.
 timeout --kill-after=30 300 cargo run "${locked[@]}" --example script </dev/null &
 child=$!
+status=0
 wait "$child" || status=$?
 child=""
 [ "$status" -ne 124 ] || echo "test.sh: the script example timed out after 300 s" >&2
-exit "$status"
+[ "$status" -eq 0 ] || failure "the script example" "$status"
+
+engine_name="${DPTY_TEST_ENGINE:-docker}"
+if [ "${#failed[@]}" -ne 0 ]; then
+    printf -v list '%s, ' "${failed[@]}"
+    echo "test.sh: FAILED against $engine_name: ${list%, }" >&2
+    exit "$first_status"
+fi
+echo "test.sh: all passed against $engine_name"
