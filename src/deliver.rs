@@ -33,6 +33,11 @@ use crate::engine::SignalFn;
 /// How long a hung-up process has to end before it is killed.
 pub const HANGUP_GRACE: Duration = Duration::from_secs(2);
 
+/// How long an exec whose start was answered may take to run its process
+/// (the engine names a pid once it has); one that takes longer is taken
+/// never to have started.
+const START_AT_MOST: Duration = Duration::from_secs(1);
+
 /// The process an exec instance started, and the way to signal it, found on
 /// first use.
 pub struct ExecProcess {
@@ -125,14 +130,23 @@ impl ExecProcess {
 
     /// Ends the process as a closing terminal would end its session: SIGHUP,
     /// then SIGKILL if it is still there after `grace`. Does nothing when the
-    /// process has already ended.
+    /// process has already ended. A start that the engine has answered may
+    /// not have run the process yet: it is waited for, briefly.
     pub async fn hang_up(&self, grace: Duration) {
-        match self.inspect().await {
-            Ok(state) if state.running => {}
-            Ok(_) => return,
-            Err(error) => {
-                debug!(%error, "cannot tell whether the command still runs");
-                return;
+        let deadline = tokio::time::Instant::now() + START_AT_MOST;
+        loop {
+            match self.inspect().await {
+                Ok(state) if state.running => break,
+                Ok(state) if state.pid > 0 => return,
+                Ok(_) if tokio::time::Instant::now() < deadline => {
+                    debug!("the command has not started yet");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Ok(_) => return,
+                Err(error) => {
+                    debug!(%error, "cannot tell whether the command still runs");
+                    return;
+                }
             }
         }
         info!("hanging up the command");

@@ -23,7 +23,9 @@ use crate::deliver::{ExecProcess, HANGUP_GRACE};
 use crate::docker::ops::Process;
 use crate::docker::ops::{self, ExecSpec, ExitWait};
 use crate::docker::{query_escape, Client, Hijacked};
-use crate::engine::{self, Controls, End, Hooks, LocalSide, RecordSpec, SignalSource, Size};
+use crate::engine::{
+    self, Controls, End, Forwarder, Hooks, LocalSide, RecordSpec, SignalSource, Size,
+};
 use crate::error::{mark, ErrorKind, Result};
 
 /// How a session ended.
@@ -607,6 +609,9 @@ async fn interruptible<F: std::future::Future>(
 /// What a session is joined to, seen the same way whatever it is: a
 /// stream to open, a start, resizes, signals, and an exit status.
 trait Target {
+    /// Whether opening the stream starts the process (an exec's start
+    /// request does), so that an open cut short may leave it running.
+    const OPEN_STARTS: bool;
     /// Opens the target's stream, with whatever must be in place before it
     /// starts (a container's exit wait).
     async fn open(&mut self) -> anyhow::Result<Hijacked>;
@@ -615,18 +620,26 @@ trait Target {
     fn start(&self) -> BoxFuture<'static, anyhow::Result<()>>;
     /// How to resize its TTY, and to pass it a signal.
     fn hooks(&self, forward: bool) -> Hooks;
-    /// What must happen once the session is over, before its end is acted on.
-    async fn after(&self, end: &anyhow::Result<End>);
+    /// What must happen once the run's outcome is known, whichever phase
+    /// ended it, before it is acted on.
+    async fn after(&self, outcome: &anyhow::Result<SessionEnd>);
     /// The exit status, once the stream has ended.
     async fn exit_status(
         &mut self,
         signals: Option<&mut SignalSource>,
-        proxy: Option<engine::SignalFn>,
+        proxy: Option<Forwarder>,
     ) -> anyhow::Result<SessionEnd>;
 }
 
+/// How long an open that a signal cut short may take to finish, when the
+/// open starts the process: long enough for the engine's answer, after which
+/// the process can be hung up instead of left running with nobody attached.
+const FINISH_OPEN_AT_MOST: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Joins a target's stream to the local side: open it (hearing signals),
-/// run the session, then take the exit status.
+/// run the session, then take the exit status. Whichever phase ends the
+/// run, and in whatever order a signal, the end of the input and the end of
+/// the stream arrive, the outcome goes through [`Target::after`] once.
 async fn join(
     mut target: impl Target,
     settings: engine::Settings,
@@ -635,9 +648,43 @@ async fn join(
     mut signals: Option<&mut SignalSource>,
     forward: bool,
 ) -> anyhow::Result<SessionEnd> {
-    let attached = match interruptible(target.open(), signals.as_deref_mut()).await {
-        Interruptible::Done(opened) => opened?,
-        Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
+    let outcome = joined(
+        &mut target,
+        settings,
+        controls,
+        local,
+        signals.as_deref_mut(),
+        forward,
+    )
+    .await;
+    target.after(&outcome).await;
+    outcome
+}
+
+async fn joined<T: Target>(
+    target: &mut T,
+    settings: engine::Settings,
+    controls: Controls,
+    local: LocalSide,
+    mut signals: Option<&mut SignalSource>,
+    forward: bool,
+) -> anyhow::Result<SessionEnd> {
+    let attached = {
+        let opening = target.open();
+        tokio::pin!(opening);
+        match interruptible(&mut opening, signals.as_deref_mut()).await {
+            Interruptible::Done(opened) => opened?,
+            Interruptible::Signalled(signal) => {
+                if T::OPEN_STARTS {
+                    // The start may have reached the engine: let its answer
+                    // come, so that `after` finds the process to hang up.
+                    let finished = tokio::time::timeout(FINISH_OPEN_AT_MOST, opening).await;
+                    let opened = matches!(finished, Ok(Ok(_)));
+                    debug!(opened, "open finished after a signal");
+                }
+                return Ok(SessionEnd::Signalled(signal));
+            }
+        }
     };
     let hooks = target.hooks(forward);
     let proxy = hooks.signal_proxy.clone();
@@ -651,9 +698,7 @@ async fn join(
         local,
         target.start(),
     )
-    .await;
-    target.after(&end).await;
-    let end = end?;
+    .await?;
     info!(?end, "session ended");
     match end {
         End::Finished => target.exit_status(signals, proxy).await,
@@ -678,6 +723,8 @@ struct ContainerTarget<'c> {
 }
 
 impl Target for ContainerTarget<'_> {
+    const OPEN_STARTS: bool = false;
+
     async fn open(&mut self) -> anyhow::Result<Hijacked> {
         // The engine watches for detach keys too; give it ours, which we
         // never forward, so only we decide when to detach.
@@ -710,19 +757,20 @@ impl Target for ContainerTarget<'_> {
     fn hooks(&self, forward: bool) -> Hooks {
         Hooks {
             resize: Some(ops::container_resize_fn(self.client, self.id)),
-            signal_proxy: forward.then(|| ops::container_signal_fn(self.client, self.id)),
+            signal_proxy: forward
+                .then(|| Forwarder::spawn(ops::container_signal_fn(self.client, self.id))),
         }
     }
 
-    async fn after(&self, _end: &anyhow::Result<End>) {}
+    async fn after(&self, _outcome: &anyhow::Result<SessionEnd>) {}
 
-    /// Signals are still heard while waiting: `proxy` passes them on (three
-    /// interrupts in a row give up, as in the session), and without it a
-    /// signal ends the wait.
+    /// Signals are still heard while waiting: `proxy` passes them on behind
+    /// those the session queued (three interrupts in a row give up, as in
+    /// the session), and without it a signal ends the wait.
     async fn exit_status(
         &mut self,
         signals: Option<&mut SignalSource>,
-        proxy: Option<engine::SignalFn>,
+        proxy: Option<Forwarder>,
     ) -> anyhow::Result<SessionEnd> {
         let Some(mut exit_wait) = self.exit_wait.take() else {
             anyhow::bail!("no wait was registered for the container");
@@ -757,8 +805,7 @@ impl Target for ContainerTarget<'_> {
                     } else {
                         interrupts = 0;
                     }
-                    debug!(signal, "forwarding signal");
-                    proxy(signal).await;
+                    proxy.pass(signal);
                 }
             }
         };
@@ -794,6 +841,8 @@ struct ExecTarget<'c> {
 const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
 
 impl Target for ExecTarget<'_> {
+    const OPEN_STARTS: bool = true;
+
     /// An interrupt before the stream is ours ends the run at once. (The
     /// docker CLI only notes it, and carries on once the start is answered.)
     async fn open(&mut self) -> anyhow::Result<Hijacked> {
@@ -816,14 +865,18 @@ impl Target for ExecTarget<'_> {
     fn hooks(&self, forward: bool) -> Hooks {
         Hooks {
             resize: Some(ops::exec_resize_fn(self.client, self.id)),
-            signal_proxy: forward.then(|| self.process.signal_fn()),
+            signal_proxy: forward.then(|| Forwarder::spawn(self.process.signal_fn())),
         }
     }
 
     /// Ending first must not leave the command behind with nobody attached:
-    /// it gets what a closing terminal gives its session.
-    async fn after(&self, end: &anyhow::Result<End>) {
-        let outlived = !matches!(end, Ok(End::Finished | End::Detached));
+    /// it gets what a closing terminal gives its session. That holds however
+    /// the run ended before the command did (a signal during the start, the
+    /// session or the wait for the status; a closed output; a failure), so
+    /// the order in which a closing terminal's EOF and SIGHUP arrive does
+    /// not matter.
+    async fn after(&self, outcome: &anyhow::Result<SessionEnd>) {
+        let outlived = !matches!(outcome, Ok(SessionEnd::Exited(_) | SessionEnd::Detached));
         if outlived && !self.leave_running {
             self.process.hang_up(HANGUP_GRACE).await;
         }
@@ -837,12 +890,13 @@ impl Target for ExecTarget<'_> {
     /// away (Docker closes a TTY exec's stream when its stdin ends): a
     /// process still running after a moment is then hung up, unless it is
     /// to be left running. A signal while polling ends the run at once (the
-    /// docker CLI ends at once too); one that comes during a hang-up is
-    /// heard once the hang-up is done.
+    /// docker CLI ends at once too), and [`after`](Target::after) hangs up
+    /// the command; one that comes during a hang-up is heard once the
+    /// hang-up is done.
     async fn exit_status(
         &mut self,
         mut signals: Option<&mut SignalSource>,
-        _proxy: Option<engine::SignalFn>,
+        _proxy: Option<Forwarder>,
     ) -> anyhow::Result<SessionEnd> {
         let client = self.client;
         let mut hang_up = (!self.leave_running).then_some(&*self.process);

@@ -225,19 +225,26 @@ fn close_terminal_of(args: &[&str], container: &str) -> bool {
     !gone
 }
 
+/// A closing terminal shows itself twice, as the end of dpty's input and as SIGHUP, in either order
+/// and at any moment; whichever comes first, the shell must be hung up. On an idle machine one order
+/// nearly always wins, so the cores are kept busy and the terminal is closed many times in a row.
 #[test]
 fn closing_the_terminal_of_exec_leaves_no_shell_behind() {
+    const TRIES: usize = 10;
     let target = sleeper("exec-hup");
-    let left = close_terminal_of(&["exec", "-it", target.name(), "sh"], target.name());
-    if is_docker() {
-        eprintln!("docker CLI, terminal closed: sh left running in the container: {left}");
-        return;
+    let _load = support::load::CpuLoad::start();
+    for attempt in 1..=TRIES {
+        let left = close_terminal_of(&["exec", "-it", target.name(), "sh"], target.name());
+        if is_docker() {
+            eprintln!("docker CLI, terminal closed: sh left running in the container: {left}");
+            return;
+        }
+        assert!(
+            !left,
+            "try {attempt} of {TRIES}: sh still runs after its terminal closed: {:?}",
+            processes(target.name())
+        );
     }
-    assert!(
-        !left,
-        "sh still runs after its terminal closed: {:?}",
-        processes(target.name())
-    );
 }
 
 #[test]

@@ -101,8 +101,8 @@ pub struct Controls {
 pub struct Hooks {
     /// Resizes the container's TTY; `None` without a TTY.
     pub resize: Option<ResizeFn>,
-    /// Forwards signals dpty receives; `None` means a signal ends the session.
-    pub signal_proxy: Option<SignalFn>,
+    /// Passes on signals dpty receives; `None` means a signal ends the session.
+    pub signal_proxy: Option<Forwarder>,
 }
 
 /// Why a session ended.
@@ -264,8 +264,8 @@ pub struct Streams<R, W, I, O, E> {
 /// What the select loop does besides moving bytes.
 #[derive(Default)]
 pub struct Options {
-    /// Forwards signals; `None` means a signal ends the session.
-    pub signal_proxy: Option<SignalFn>,
+    /// Passes signals on; `None` means a signal ends the session.
+    pub signal_proxy: Option<Forwarder>,
     /// Records what passes, with the terminal's size changes.
     pub tap: Option<Tap>,
     /// SIGHUP ends the session rather than going to the proxy.
@@ -336,7 +336,7 @@ where
         .fuse();
     tokio::pin!(output, input);
     let mut interrupts = 0;
-    let forward = signal_proxy.map(forwarder);
+    let forward = signal_proxy;
 
     // Waits for:
     // - output: the engine ending the stream, which ends the session once
@@ -405,10 +405,7 @@ where
                 } else {
                     interrupts = 0;
                 }
-                debug!(signal, "forwarding signal");
-                if proxy.try_send(signal).is_err() {
-                    debug!(signal, "signal dropped: the queue of signals to pass on is full");
-                }
+                proxy.pass(signal);
             }
         }
     }
@@ -420,16 +417,31 @@ const SIGNAL_QUEUE: usize = 64;
 
 /// Passes signals on one at a time, in the order they were received: each
 /// is delivered before the next is sent, so SIGINT then SIGTERM cannot
-/// arrive reversed. The task ends once the session drops the sender and the
-/// queue is empty.
-fn forwarder(proxy: SignalFn) -> tokio::sync::mpsc::Sender<i32> {
-    let (sender, mut queue) = tokio::sync::mpsc::channel::<i32>(SIGNAL_QUEUE);
-    tokio::spawn(async move {
-        while let Some(signal) = queue.recv().await {
-            proxy(signal).await;
+/// arrive reversed, whichever phase (the session, the wait for the exit
+/// status) received them. Clones share the one queue; its task ends once
+/// every clone is dropped and the queue is empty.
+#[derive(Clone)]
+pub struct Forwarder(tokio::sync::mpsc::Sender<i32>);
+
+impl Forwarder {
+    /// Starts the task that hands each signal to `proxy`; needs a runtime.
+    pub fn spawn(proxy: SignalFn) -> Forwarder {
+        let (sender, mut queue) = tokio::sync::mpsc::channel::<i32>(SIGNAL_QUEUE);
+        tokio::spawn(async move {
+            while let Some(signal) = queue.recv().await {
+                proxy(signal).await;
+            }
+        });
+        Forwarder(sender)
+    }
+
+    /// Queues `signal` behind those not yet delivered.
+    pub fn pass(&self, signal: i32) {
+        debug!(signal, "forwarding signal");
+        if self.0.try_send(signal).is_err() {
+            debug!(signal, "signal dropped: the queue of signals to pass on is full");
         }
-    });
-    sender
+    }
 }
 
 /// Copies the engine's stream to stdout/stderr until EOF.
@@ -727,9 +739,9 @@ mod tests {
             }
             .boxed()
         });
-        let sender = forwarder(proxy);
+        let forwarder = Forwarder::spawn(proxy);
         for signal in [2, 15, 1] {
-            sender.try_send(signal).unwrap();
+            forwarder.pass(signal);
         }
         for _ in 0..3 {
             all_done.recv().await.unwrap();

@@ -12,6 +12,7 @@
 // Each test file compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod load;
 pub mod proxy;
 
 use std::ffi::OsString;
