@@ -208,6 +208,21 @@ fn exec_it_over_ssh_gives_a_shell_of_the_terminals_size() {
     assert!(is_running(container.name()), "the exec ended the container");
 }
 
+/// Over ssh the initial resize needs a connection of its own and a round trip; under load a command
+/// typed at the first prompt would run before it lands. dpty holds typed input until it has.
+#[test]
+fn the_first_command_over_ssh_sees_the_terminal_size() {
+    const TRIES: usize = 10;
+    let container = sleeper("ssh-exec-first");
+    let _load = support::load::CpuLoad::start();
+    for attempt in 1..=TRIES {
+        let mut pty = pty_over_ssh_checked(&["exec", "-it", container.name(), "sh"], 33, 97);
+        support::load::first_command_sees_the_size(&mut pty, (33, 97), attempt % 2 == 0, attempt);
+        pty.send(b"exit\r");
+        assert_eq!(pty.finish(TIMEOUT), 0);
+    }
+}
+
 #[test]
 fn detaching_over_ssh_leaves_the_container_running_and_attach_rejoins_it() {
     let container = ContainerGuard(unique_name("ssh-detach"));

@@ -165,17 +165,22 @@ where
         (false, true) => Some(Demuxer::podman()),
     };
     let records_input = controls.record.as_ref().is_some_and(Tap::records_input);
-    let options = |size: Option<Size>, sizes| Options {
+    let options = |size: Option<Size>, sizes, hold_input| Options {
         signal_proxy: hooks.signal_proxy,
         tap: controls.record,
         hangup_ends: controls.hangup_ends,
         batch_output: settings.batch_output,
         size,
         sizes,
+        hold_input,
     };
+    // The resize task, and when the initial size is in place.
     let start_resizer = |size: Option<Size>| match (hooks.resize, size) {
-        (Some(resize), Some(size)) if settings.tty => Some(Resizer::spawn(resize, size)),
-        _ => None,
+        (Some(resize), Some(size)) if settings.tty => {
+            let (resizer, applied) = Resizer::spawn(resize, size);
+            (Some(resizer), Some(applied))
+        }
+        _ => (None, None),
     };
     let LocalSide::Streams(given) = local else {
         let stdout = StdStream::stdout().context("opening stdout")?;
@@ -205,7 +210,7 @@ where
         };
         start.await?;
         let size = local_size();
-        let resizer = start_resizer(size);
+        let (resizer, applied) = start_resizer(size);
         let (conn_read, conn_write) = tokio::io::split(conn);
         let streams = Streams {
             conn_read,
@@ -216,7 +221,7 @@ where
             stdout,
             stderr,
         };
-        let options = options(size, None);
+        let options = options(size, None, applied);
         return session(streams, demux, detector, signals, resizer, options).await;
     };
     let crate::session::Streams {
@@ -227,7 +232,7 @@ where
         resizes,
     } = *given;
     start.await?;
-    let resizer = start_resizer(size);
+    let (resizer, applied) = start_resizer(size);
     let (conn_read, conn_write) = tokio::io::split(conn);
     let streams = Streams {
         conn_read,
@@ -238,7 +243,7 @@ where
         stdout: output,
         stderr: error,
     };
-    let options = options(size, resizes);
+    let options = options(size, resizes, applied);
     session(streams, demux, detector, signals, resizer, options).await
 }
 
@@ -277,6 +282,10 @@ pub struct Options {
     /// The local side's size changes, when they come from the caller rather
     /// than from SIGWINCH.
     pub sizes: Option<SizeStream>,
+    /// Typed input waits for this (the TTY's initial size being set), for
+    /// at most [`resize::HOLD_INPUT_AT_MOST`]; it stays in the terminal's
+    /// own buffer meanwhile, so nothing is lost or reordered.
+    pub hold_input: Option<resize::Applied>,
 }
 
 /// The select loop: moves bytes both ways until the engine ends the stream.
@@ -312,6 +321,7 @@ where
         batch_output,
         size,
         sizes,
+        hold_input,
     } = options;
     let mut input_open = stdin.is_some() || splice.is_some();
     let output = pump_output(
@@ -323,6 +333,13 @@ where
         batch_output,
     );
     let input = async {
+        if let Some(applied) = hold_input {
+            let held = tokio::time::timeout(resize::HOLD_INPUT_AT_MOST, applied).await;
+            debug!(
+                in_time = held.is_ok(),
+                "input released after the initial size"
+            );
+        }
         match splice {
             Some(splice) => splice.run(conn_write).await,
             None => pump_input(stdin, conn_write, detector, tap.clone()).await,
@@ -439,7 +456,10 @@ impl Forwarder {
     pub fn pass(&self, signal: i32) {
         debug!(signal, "forwarding signal");
         if self.0.try_send(signal).is_err() {
-            debug!(signal, "signal dropped: the queue of signals to pass on is full");
+            debug!(
+                signal,
+                "signal dropped: the queue of signals to pass on is full"
+            );
         }
     }
 }

@@ -32,3 +32,25 @@ impl Drop for CpuLoad {
         }
     }
 }
+
+/// Types `stty size` once (no retry: the first command is the one a late size would reach), at the
+/// shell's first prompt or, with `ahead`, at once, before the session has even started (as a fast
+/// typist or a script does), and asserts that it answers `rows cols`.
+#[track_caller]
+pub fn first_command_sees_the_size(
+    pty: &mut super::Pty,
+    (rows, cols): (u16, u16),
+    ahead: bool,
+    attempt: usize,
+) {
+    if !ahead {
+        pty.expect("# ", super::TIMEOUT);
+    }
+    pty.send(b"stty size; echo end-$((6*7))\r");
+    let answer = pty.expect("end-42", super::TIMEOUT);
+    assert!(
+        answer.contains(&format!("\n{rows} {cols}\r")),
+        "try {attempt}: the first command did not see the terminal's {rows}x{cols}: {}",
+        super::escape(answer.as_bytes())
+    );
+}
