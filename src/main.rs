@@ -149,7 +149,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
                 sig_proxy: args.signals.sig_proxy,
                 leave_running: args.lifetime.leave_running,
             };
-            let client = dpty::Client::connect(&engine).await?;
+            // Its requests and its stream: no wait for a container's exit.
+            let client = dpty::Client::connect_with(&engine, 2).await?;
             Ok(Dispatched::Ended(
                 exec::exec(&client, config, &mut signals).await?,
             ))

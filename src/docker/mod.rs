@@ -186,6 +186,27 @@ impl Client {
         Ok(Self::connect_transport(engine.transport()?).await?)
     }
 
+    /// As [`connect`](Self::connect), for a caller that holds at most
+    /// `connections` at once. An engine reached over ssh opens that many
+    /// with its first request, so that their handshakes overlap and each is
+    /// ready when it is wanted: two for `exec` (its requests and its
+    /// stream), three (the default) for a container's session, which also
+    /// waits for the container's exit. Other engines open connections as
+    /// they are needed.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> dpty::Result<()> {
+    /// let client = dpty::Client::connect_with(&dpty::Engine::from_env()?, 2).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(engine: &Engine, connections: usize) -> crate::Result<Self> {
+        let transport = engine.transport()?;
+        if let Some(pool) = &transport.ssh_pool {
+            pool.open_together(connections);
+        }
+        Ok(Self::connect_transport(transport).await?)
+    }
+
     async fn connect_transport(transport: Transport) -> anyhow::Result<Self> {
         let endpoint = transport.endpoint.clone();
         let ping = Request::get("/_ping")

@@ -21,7 +21,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt as _;
 use std::pin::Pin;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -530,18 +530,29 @@ pub struct Pooled {
 ///
 /// A session needs at most three connections at once: one for short REST
 /// calls, one for the attach or exec stream, one for the wait on the
-/// container's exit. The first request opens all three, so their handshakes
-/// overlap instead of adding up; later requests take an idle one and open a
-/// new one only when all are busy.
-#[derive(Default)]
+/// container's exit (an exec has none). The first request opens all it
+/// will need, so their handshakes overlap instead of adding up; later
+/// requests take an idle one and open a new one only when all are busy.
 pub struct SshPool {
     parked: Mutex<Vec<Pooled>>,
     /// Whether the first connections have been opened.
     warmed: AtomicBool,
+    /// Connections opened with the first request, besides its own.
+    spares: AtomicUsize,
 }
 
-/// Connections opened with the first request, besides its own.
-const SPARES: usize = 2;
+/// Connections a session holds at once unless told otherwise.
+const CONNECTIONS: usize = 3;
+
+impl Default for SshPool {
+    fn default() -> Self {
+        SshPool {
+            parked: Mutex::default(),
+            warmed: AtomicBool::new(false),
+            spares: AtomicUsize::new(CONNECTIONS - 1),
+        }
+    }
+}
 
 impl SshPool {
     /// An idle connection that has served before, else a fresh one.
@@ -567,9 +578,14 @@ impl SshPool {
     /// first time, none after.
     pub fn spares_to_open(&self) -> usize {
         match self.warmed.swap(true, Ordering::Relaxed) {
-            false => SPARES,
+            false => self.spares.load(Ordering::Relaxed),
             true => 0,
         }
+    }
+
+    /// Says how many connections the first request opens in all (at least one).
+    pub fn open_together(&self, connections: usize) {
+        self.spares.store(connections.max(1) - 1, Ordering::Relaxed);
     }
 }
 
