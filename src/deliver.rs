@@ -28,7 +28,7 @@ use tokio::sync::OnceCell;
 use tracing::{debug, info, warn};
 
 use crate::docker::Client;
-use crate::engine::SignalFn;
+use crate::pump::SignalFn;
 
 /// How long a hung-up process has to end before it is killed.
 pub const HANGUP_GRACE: Duration = Duration::from_secs(2);

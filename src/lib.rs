@@ -34,21 +34,21 @@
 pub mod cli;
 mod deliver;
 mod docker;
-mod engine;
 mod error;
+mod pump;
 mod session;
 
 pub use docker::ops::{Created, Process};
 pub use docker::{Client, Engine, EngineFlags, TlsOptions};
-pub use engine::{terminal_is_raw, RecordSpec, SignalSource, Size, DEFAULT_DETACH_KEYS};
 pub use error::{Error, ErrorKind, Result};
+pub use pump::{terminal_is_raw, RecordSpec, SignalSource, Size, DEFAULT_DETACH_KEYS};
 
 /// The attach-stream demuxer, for the fuzz target only (`cargo fuzz` builds
 /// with `--cfg fuzzing`); not part of the API.
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use crate::engine::demux::{Demuxer, Piece};
+    pub use crate::pump::demux::{Demuxer, Piece};
 }
 pub use session::{Session, SessionEnd, Streams};
 
@@ -72,7 +72,7 @@ pub mod docker_config {
 /// }
 /// ```
 pub fn terminal_size() -> Option<Size> {
-    engine::local_size()
+    pump::local_size()
 }
 
 /// Whether `fd` is a terminal.
@@ -82,7 +82,7 @@ pub fn terminal_size() -> Option<Size> {
 /// # let _ = interactive;
 /// ```
 pub fn is_terminal(fd: std::os::fd::RawFd) -> bool {
-    engine::is_terminal(fd)
+    pump::is_terminal(fd)
 }
 
 /// Checks a detach sequence in docker's notation (`ctrl-p,ctrl-q`, `a,b`)
@@ -94,7 +94,7 @@ pub fn is_terminal(fd: std::os::fd::RawFd) -> bool {
 /// assert_eq!(error.kind(), dpty::ErrorKind::InvalidDetachKeys);
 /// ```
 pub fn check_detach_keys(keys: &str) -> Result<()> {
-    engine::parse_detach_keys(keys)
+    pump::parse_detach_keys(keys)
         .map(drop)
         .map_err(|e| error::mark(e.into(), ErrorKind::InvalidDetachKeys).into())
 }

@@ -23,10 +23,10 @@ use crate::deliver::{ExecProcess, HANGUP_GRACE};
 use crate::docker::ops::Process;
 use crate::docker::ops::{self, ExecSpec, ExitWait};
 use crate::docker::{query_escape, Client, Hijacked};
-use crate::engine::{
+use crate::error::{mark, ErrorKind, Result};
+use crate::pump::{
     self, Controls, End, Forwarder, Hooks, LocalSide, RecordSpec, SignalSource, Size,
 };
-use crate::error::{mark, ErrorKind, Result};
 
 /// How a session ended.
 ///
@@ -72,7 +72,7 @@ pub struct Streams {
     pub(crate) output: Pin<Box<dyn AsyncWrite + Send>>,
     pub(crate) error: Pin<Box<dyn AsyncWrite + Send>>,
     pub(crate) size: Option<Size>,
-    pub(crate) resizes: Option<engine::SizeStream>,
+    pub(crate) resizes: Option<pump::SizeStream>,
 }
 
 impl Streams {
@@ -390,24 +390,24 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
         batch_output,
         notices,
     } = session;
-    let keys_spec = detach_keys.unwrap_or_else(|| engine::DEFAULT_DETACH_KEYS.to_owned());
-    let keys = engine::parse_detach_keys(&keys_spec)
+    let keys_spec = detach_keys.unwrap_or_else(|| pump::DEFAULT_DETACH_KEYS.to_owned());
+    let keys = pump::parse_detach_keys(&keys_spec)
         .map_err(|e| mark(e.into(), ErrorKind::InvalidDetachKeys))?;
     let on_terminal = local.is_none();
-    let stdin_is_terminal = on_terminal && engine::is_terminal(libc::STDIN_FILENO);
+    let stdin_is_terminal = on_terminal && pump::is_terminal(libc::STDIN_FILENO);
     // Made first, so that a file that cannot be written stops nothing half
     // way; finished last, after the session, which puts all of it on disk.
     let given_size = local.as_ref().and_then(|streams| streams.size);
     let recording = record
         .as_ref()
-        .map(|spec| engine::Recording::start(spec, given_size))
+        .map(|spec| pump::Recording::start(spec, given_size))
         .transpose()
         .map_err(|e| mark(e, ErrorKind::Local))?;
-    let tap = recording.as_ref().and_then(engine::Recording::tap);
+    let tap = recording.as_ref().and_then(pump::Recording::tap);
     let for_recording = notices.clone();
     let ended = async {
         let size = match &local {
-            None => engine::local_size(),
+            None => pump::local_size(),
             Some(streams) => streams.size,
         };
 
@@ -424,7 +424,7 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
                 ErrorKind::NotATerminal,
             ));
         }
-        let settings = engine::Settings {
+        let settings = pump::Settings {
             tty: found.tty,
             stdin,
             raw: found.tty && stdin && stdin_is_terminal,
@@ -642,7 +642,7 @@ const FINISH_OPEN_AT_MOST: std::time::Duration = std::time::Duration::from_secs(
 /// the stream arrive, the outcome goes through [`Target::after`] once.
 async fn join(
     mut target: impl Target,
-    settings: engine::Settings,
+    settings: pump::Settings,
     controls: Controls,
     local: LocalSide,
     mut signals: Option<&mut SignalSource>,
@@ -663,7 +663,7 @@ async fn join(
 
 async fn joined<T: Target>(
     target: &mut T,
-    settings: engine::Settings,
+    settings: pump::Settings,
     controls: Controls,
     local: LocalSide,
     mut signals: Option<&mut SignalSource>,
@@ -688,7 +688,7 @@ async fn joined<T: Target>(
     };
     let hooks = target.hooks(forward);
     let proxy = hooks.signal_proxy.clone();
-    let end = engine::attach(
+    let end = pump::attach(
         attached.conn,
         attached.buffered,
         settings,
@@ -798,7 +798,7 @@ impl Target for ContainerTarget<'_> {
                     };
                     if signal == SIGINT || signal == SIGTERM {
                         interrupts += 1;
-                        if interrupts >= engine::GIVE_UP_AFTER {
+                        if interrupts >= pump::GIVE_UP_AFTER {
                             info!(signal, "giving up after repeated interrupts");
                             return Ok(SessionEnd::Signalled(signal));
                         }

@@ -172,7 +172,7 @@ pub enum Connection {
     Ssh(SshConn),
 }
 
-impl crate::engine::RawSocket for Connection {
+impl crate::pump::RawSocket for Connection {
     fn raw_socket(&self) -> Option<std::os::fd::RawFd> {
         use std::os::fd::AsRawFd;
         match self {

@@ -18,8 +18,8 @@ use serde_json::json;
 use tracing::debug;
 
 use super::{query_escape, read_json, ApiError, Client};
-use crate::engine::{ResizeFn, SignalFn, Size};
 use crate::error::{mark, start_failure_kind, ErrorKind};
+use crate::pump::{ResizeFn, SignalFn, Size};
 
 /// A command to run in a running container, as `docker exec` takes it.
 ///

@@ -1,7 +1,8 @@
-//! One interactive session: the local terminal joined to an attach or exec
-//! connection until the process in the container ends.
+//! The pump: bytes moved between the local side (this process's terminal,
+//! or streams a caller gave) and an attach or exec connection, until the
+//! process in the container ends.
 //!
-//! The engine owns everything that has to be torn down in order: raw mode,
+//! The pump owns everything that has to be torn down in order: raw mode,
 //! the standard streams and the resize task; signals come from the process's
 //! one [`SignalSource`], which outlives every session. It takes
 //! the already hijacked connection as any `AsyncRead + AsyncWrite`, so tests
