@@ -32,7 +32,6 @@
 #![warn(missing_docs)]
 
 pub mod cli;
-mod deliver;
 mod docker;
 mod error;
 mod pump;

@@ -19,7 +19,10 @@ use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tracing::{debug, info};
 
-use crate::deliver::{ExecProcess, HANGUP_GRACE};
+mod exec_signals;
+
+use exec_signals::{ExecProcess, HANGUP_GRACE};
+
 use crate::docker::ops::Process;
 use crate::docker::ops::{self, ExecSpec, ExitWait};
 use crate::docker::{query_escape, Client, Hijacked};
