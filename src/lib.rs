@@ -32,6 +32,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+
 mod docker;
 mod error;
 mod pump;

@@ -7,26 +7,30 @@
 //! the target ([`find`]), then [`join`] it through what every [`Target`]
 //! knows: how to open its stream, start, resize, signal and give its exit
 //! status. Each step hears the caller's signals.
+//!
+//! One file per target: `container.rs` (run, attach), `exec.rs` (exec), with
+//! `exec_signals.rs`, which finds an exec's process to signal and hang up.
 
 use std::pin::Pin;
 
-use anyhow::Context as _;
 use bollard::models::ContainerStateStatusEnum;
 use futures_util::future::BoxFuture;
-use futures_util::{FutureExt as _, Stream, StreamExt as _};
-use serde_json::json;
-use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
+use futures_util::Stream;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tracing::{debug, info};
 
+use crate::docker::ops::Process;
+use crate::docker::ops::{self, ExecSpec};
+use crate::docker::{Client, Hijacked};
+use crate::error::{mark, ErrorKind, Result};
+mod container;
+mod exec;
 mod exec_signals;
 
-use exec_signals::{ExecProcess, HANGUP_GRACE};
+use container::ContainerTarget;
+use exec::ExecTarget;
+use exec_signals::ExecProcess;
 
-use crate::docker::ops::Process;
-use crate::docker::ops::{self, ExecSpec, ExitWait};
-use crate::docker::{query_escape, Client, Hijacked};
-use crate::error::{mark, ErrorKind, Result};
 use crate::pump::{
     self, Controls, End, Forwarder, Hooks, LocalSide, RecordSpec, SignalSource, Size,
 };
@@ -648,18 +652,10 @@ async fn join(
     settings: pump::Settings,
     controls: Controls,
     local: LocalSide,
-    mut signals: Option<&mut SignalSource>,
+    signals: Option<&mut SignalSource>,
     forward: bool,
 ) -> anyhow::Result<SessionEnd> {
-    let outcome = joined(
-        &mut target,
-        settings,
-        controls,
-        local,
-        signals.as_deref_mut(),
-        forward,
-    )
-    .await;
+    let outcome = joined(&mut target, settings, controls, local, signals, forward).await;
     target.after(&outcome).await;
     outcome
 }
@@ -708,229 +704,6 @@ async fn joined<T: Target>(
         End::Detached => Ok(SessionEnd::Detached),
         End::OutputClosed => Ok(SessionEnd::OutputClosed),
         End::Signalled(signal) => Ok(SessionEnd::Signalled(signal)),
-    }
-}
-
-/// A container: attached and its exit wait registered before it starts, so
-/// that neither its first byte nor its exit can be missed; started if it
-/// was only created; its status from the wait.
-struct ContainerTarget<'c> {
-    client: &'c Client,
-    id: &'c str,
-    start_after: bool,
-    stdin: bool,
-    outputs: (bool, bool),
-    logs: bool,
-    keys_spec: &'c str,
-    exit_wait: Option<ExitWait>,
-}
-
-impl Target for ContainerTarget<'_> {
-    const OPEN_STARTS: bool = false;
-
-    async fn open(&mut self) -> anyhow::Result<Hijacked> {
-        // The engine watches for detach keys too; give it ours, which we
-        // never forward, so only we decide when to detach.
-        let path = format!(
-            "/containers/{}/attach?stream=1&stdin={}&stdout={}&stderr={}&logs={}&detachKeys={}",
-            self.id,
-            u8::from(self.stdin),
-            u8::from(self.outputs.0),
-            u8::from(self.outputs.1),
-            u8::from(self.logs),
-            query_escape(self.keys_spec),
-        );
-        let attached = self
-            .client
-            .hijack(&path, None)
-            .await
-            .map_err(ops::attach_failure)
-            .context("attaching to the container")?;
-        self.exit_wait = Some(ops::wait_next_exit(self.client, self.id).await?);
-        Ok(attached)
-    }
-
-    fn start(&self) -> BoxFuture<'static, anyhow::Result<()>> {
-        match self.start_after {
-            true => ops::start_container(self.client, self.id).boxed(),
-            false => async { Ok(()) }.boxed(),
-        }
-    }
-
-    fn hooks(&self, forward: bool) -> Hooks {
-        Hooks {
-            resize: Some(ops::container_resize_fn(self.client, self.id)),
-            signal_proxy: forward
-                .then(|| Forwarder::spawn(ops::container_signal_fn(self.client, self.id))),
-        }
-    }
-
-    async fn after(&self, _outcome: &anyhow::Result<SessionEnd>) {}
-
-    /// Signals are still heard while waiting: `proxy` passes them on behind
-    /// those the session queued (three interrupts in a row give up, as in
-    /// the session), and without it a signal ends the wait.
-    async fn exit_status(
-        &mut self,
-        signals: Option<&mut SignalSource>,
-        proxy: Option<Forwarder>,
-    ) -> anyhow::Result<SessionEnd> {
-        let Some(mut exit_wait) = self.exit_wait.take() else {
-            anyhow::bail!("no wait was registered for the container");
-        };
-        let mut interrupts = 0;
-        let mut no_signals = futures_util::stream::pending::<i32>();
-        let signals: &mut (dyn Stream<Item = i32> + Unpin + Send) = match signals {
-            Some(source) => source,
-            None => &mut no_signals,
-        };
-        // Waits for:
-        // - the exit status, which ends the wait;
-        // - signals: size changes mean nothing now; others go to the proxy,
-        //   or end the wait when there is none or the user insists.
-        let status = loop {
-            tokio::select! {
-                status = &mut exit_wait => break status,
-                Some(signal) = signals.next() => {
-                    if signal == SIGWINCH {
-                        continue;
-                    }
-                    let Some(proxy) = &proxy else {
-                        info!(signal, "ending the wait for the exit status on signal");
-                        return Ok(SessionEnd::Signalled(signal));
-                    };
-                    if signal == SIGINT || signal == SIGTERM {
-                        interrupts += 1;
-                        if interrupts >= pump::GIVE_UP_AFTER {
-                            info!(signal, "giving up after repeated interrupts");
-                            return Ok(SessionEnd::Signalled(signal));
-                        }
-                    } else {
-                        interrupts = 0;
-                    }
-                    proxy.pass(signal);
-                }
-            }
-        };
-        let status = match status.context("waiting for the container")? {
-            Ok(status) => status,
-            Err(error) => return Err(ops::explain_lost_wait(self.client, self.id, error).await),
-        };
-        if let Some(message) = status.error.map(|e| e.message).filter(|m| !m.is_empty()) {
-            anyhow::bail!("waiting for the container: {message}");
-        }
-        debug!(status = status.status_code, "container exited");
-        Ok(SessionEnd::Exited(status.status_code))
-    }
-}
-
-/// An exec instance: its start request is the stream; the status is polled
-/// once the stream ends; a command that would outlive us is hung up.
-struct ExecTarget<'c> {
-    client: &'c Client,
-    id: &'c str,
-    tty: bool,
-    size: Option<Size>,
-    leave_running: bool,
-    /// The process, for signals and the hang-up; the engine has no API to
-    /// signal an exec process, so it is found.
-    process: std::sync::Arc<ExecProcess>,
-    /// Told when signals could not reach the process.
-    notices: Notices,
-}
-
-/// Polls of the status (about 100 ms) after which a process that is still
-/// running is taken to have lost its stream rather than to be ending.
-const HANG_UP_AFTER_ATTEMPTS: u64 = 10;
-
-impl Target for ExecTarget<'_> {
-    const OPEN_STARTS: bool = true;
-
-    /// An interrupt before the stream is ours ends the run at once. (The
-    /// docker CLI only notes it, and carries on once the start is answered.)
-    async fn open(&mut self) -> anyhow::Result<Hijacked> {
-        let console_size = self
-            .size
-            .filter(|_| self.tty)
-            .map(|s| vec![usize::from(s.rows), usize::from(s.cols)]);
-        let start = json!({ "Detach": false, "Tty": self.tty, "ConsoleSize": console_size });
-        let path = format!("/exec/{}/start", self.id);
-        self.client
-            .hijack(&path, Some(start))
-            .await
-            .context("starting the command")
-    }
-
-    fn start(&self) -> BoxFuture<'static, anyhow::Result<()>> {
-        async { Ok(()) }.boxed()
-    }
-
-    fn hooks(&self, forward: bool) -> Hooks {
-        Hooks {
-            resize: Some(ops::exec_resize_fn(self.client, self.id)),
-            signal_proxy: forward.then(|| Forwarder::spawn(self.process.signal_fn())),
-        }
-    }
-
-    /// Ending first must not leave the command behind with nobody attached:
-    /// it gets what a closing terminal gives its session. That holds however
-    /// the run ended before the command did (a signal during the start, the
-    /// session or the wait for the status; a closed output; a failure), so
-    /// the order in which a closing terminal's EOF and SIGHUP arrive does
-    /// not matter.
-    async fn after(&self, outcome: &anyhow::Result<SessionEnd>) {
-        let outlived = !matches!(outcome, Ok(SessionEnd::Exited(_) | SessionEnd::Detached));
-        if outlived && !self.leave_running {
-            self.process.hang_up(HANGUP_GRACE).await;
-        }
-        if let Some(report) = self.process.report() {
-            (self.notices)(&report);
-        }
-    }
-
-    /// The stream ends when the process does, but the engine may record the
-    /// status a moment later. The stream also ends when the terminal goes
-    /// away (Docker closes a TTY exec's stream when its stdin ends): a
-    /// process still running after a moment is then hung up, unless it is
-    /// to be left running. A signal while polling ends the run at once (the
-    /// docker CLI ends at once too), and [`after`](Target::after) hangs up
-    /// the command; one that comes during a hang-up is heard once the
-    /// hang-up is done.
-    async fn exit_status(
-        &mut self,
-        mut signals: Option<&mut SignalSource>,
-        _proxy: Option<Forwarder>,
-    ) -> anyhow::Result<SessionEnd> {
-        let client = self.client;
-        let mut hang_up = (!self.leave_running).then_some(&*self.process);
-        for attempt in 0..50u64 {
-            if attempt == HANG_UP_AFTER_ATTEMPTS {
-                if let Some(process) = hang_up.take() {
-                    process.hang_up(HANGUP_GRACE).await;
-                }
-            }
-            let inspect = client.api().inspect_exec(self.id);
-            let inspect = match interruptible(inspect, signals.as_deref_mut()).await {
-                Interruptible::Done(inspect) => inspect,
-                Interruptible::Signalled(signal) => return Ok(SessionEnd::Signalled(signal)),
-            };
-            let inspect = match inspect.map_err(Client::error) {
-                Ok(inspect) => inspect,
-                Err(error) if Client::is_gone(&error) => return Err(client.gone()),
-                Err(error) => return Err(error.context("reading the command's exit status")),
-            };
-            match (inspect.running, inspect.exit_code) {
-                (Some(false), Some(code)) => return Ok(SessionEnd::Exited(code)),
-                state => debug!(?state, attempt, "exec still running"),
-            }
-            let pause = tokio::time::sleep(std::time::Duration::from_millis(2 + attempt * 2));
-            if let Interruptible::Signalled(signal) =
-                interruptible(pause, signals.as_deref_mut()).await
-            {
-                return Ok(SessionEnd::Signalled(signal));
-            }
-        }
-        anyhow::bail!("the engine did not report the command's exit status")
     }
 }
 
