@@ -85,7 +85,36 @@ impl Error {
 
     /// The HTTP status the engine answered with, when it answered with one.
     pub fn status(&self) -> Option<u16> {
-        crate::docker::ApiError::status_of(&self.inner)
+        ApiError::status_of(&self.inner)
+    }
+}
+
+/// The engine answered a request with an error status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "the engine answered with status {}", self.status)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    /// The status of an engine error inside an `anyhow` chain, if any.
+    pub fn status_of(error: &anyhow::Error) -> Option<u16> {
+        error
+            .chain()
+            .find_map(|e| e.downcast_ref::<ApiError>())
+            .map(|e| e.status)
     }
 }
 
@@ -117,17 +146,13 @@ impl From<anyhow::Error> for Error {
     }
 }
 
-/// The kind of an unmarked error, from the types the engine client uses.
+/// The kind of an unmarked error: an engine's answer is a refusal, a body
+/// that does not parse is the protocol's fault; the engine client marks the
+/// rest where it makes them.
 fn classify(error: &anyhow::Error) -> ErrorKind {
     for cause in error.chain() {
-        if cause.is::<crate::docker::ApiError>() {
+        if cause.is::<ApiError>() {
             return ErrorKind::Refused;
-        }
-        if cause.is::<crate::docker::Unreachable>() {
-            return ErrorKind::Unreachable;
-        }
-        if cause.is::<crate::docker::NoAnswer>() {
-            return ErrorKind::NoAnswer;
         }
         if cause.is::<serde_json::Error>() {
             return ErrorKind::Protocol;
@@ -227,7 +252,7 @@ mod tests {
 
     #[test]
     fn engine_answers_are_refusals_with_their_status() {
-        let error = Error::from(anyhow::Error::new(crate::docker::ApiError {
+        let error = Error::from(anyhow::Error::new(ApiError {
             status: 404,
             message: "No such container: x".into(),
         }));

@@ -31,6 +31,7 @@
 
 #![warn(missing_docs)]
 
+mod basics;
 pub mod cli;
 
 mod docker;
@@ -50,7 +51,8 @@ pub use pump::{terminal_is_raw, RecordSpec, SignalSource, Size, DEFAULT_DETACH_K
 pub mod fuzzing {
     pub use crate::pump::demux::{Demuxer, Piece};
 }
-pub use session::{Session, SessionEnd, Streams};
+pub use pump::Streams;
+pub use session::{Session, SessionEnd};
 
 /// The README's Rust examples, compiled and checked with the doctests.
 #[cfg(doctest)]

@@ -43,13 +43,13 @@ pub enum Endpoint {
 impl Endpoint {
     pub fn parse(address: &str) -> anyhow::Result<Self> {
         Self::parse_with_port(address, DEFAULT_TCP_PORT)
-            .map_err(|e| crate::error::mark(e, crate::ErrorKind::InvalidAddress))
+            .map_err(|e| crate::error::mark(e, crate::error::ErrorKind::InvalidAddress))
     }
 
     /// As `parse`, for an engine reached over TLS (default port 2376).
     pub fn parse_tls(address: &str) -> anyhow::Result<Self> {
         Self::parse_with_port(address, DEFAULT_TLS_PORT)
-            .map_err(|e| crate::error::mark(e, crate::ErrorKind::InvalidAddress))
+            .map_err(|e| crate::error::mark(e, crate::error::ErrorKind::InvalidAddress))
     }
 
     fn parse_with_port(address: &str, default_port: u16) -> anyhow::Result<Self> {
@@ -172,7 +172,7 @@ pub enum Connection {
     Ssh(SshConn),
 }
 
-impl crate::pump::RawSocket for Connection {
+impl crate::basics::RawSocket for Connection {
     fn raw_socket(&self) -> Option<std::os::fd::RawFd> {
         use std::os::fd::AsRawFd;
         match self {
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn refuses_unknown_schemes_with_a_hint() {
-        let err = crate::Error::from(Endpoint::parse("fd://3").unwrap_err()).to_string();
+        let err = crate::error::Error::from(Endpoint::parse("fd://3").unwrap_err()).to_string();
         assert!(err.contains("unix://"), "{err}");
         assert!(err.contains("ssh://"), "{err}");
         assert!(Endpoint::parse("tcp://host:notaport").is_err());

@@ -37,34 +37,9 @@ pub use connect::{Endpoint, Transport, DEFAULT_SOCKET};
 pub use hijack::Hijacked;
 pub use tls::TlsOptions;
 
-/// The engine answered a request with an error status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub message: String,
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message.is_empty() {
-            write!(f, "the engine answered with status {}", self.status)
-        } else {
-            f.write_str(&self.message)
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
+pub(crate) use crate::error::ApiError;
 
 impl ApiError {
-    /// The status of an engine error inside an `anyhow` chain, if any.
-    pub fn status_of(error: &anyhow::Error) -> Option<u16> {
-        error
-            .chain()
-            .find_map(|e| e.downcast_ref::<ApiError>())
-            .map(|e| e.status)
-    }
-
     fn from_bollard(error: bollard::errors::Error) -> anyhow::Error {
         match error {
             bollard::errors::Error::DockerResponseServerError {
@@ -80,10 +55,13 @@ impl ApiError {
                 message: error,
             }
             .into(),
-            bollard::errors::Error::RequestTimeoutError => NoAnswer {
-                waited: Duration::from_secs(REQUEST_TIMEOUT_SECS),
-            }
-            .into(),
+            bollard::errors::Error::RequestTimeoutError => mark(
+                NoAnswer {
+                    waited: Duration::from_secs(REQUEST_TIMEOUT_SECS),
+                }
+                .into(),
+                ErrorKind::NoAnswer,
+            ),
             // Our transport's only I/O is the connection to the engine.
             error @ bollard::errors::Error::IOError { .. } => {
                 mark(anyhow::Error::new(error), ErrorKind::EngineGone)
@@ -154,6 +132,13 @@ impl fmt::Display for Unreachable {
 
 impl std::error::Error for Unreachable {}
 
+impl Unreachable {
+    /// As an error of its kind, [`ErrorKind::Unreachable`].
+    fn marked(self) -> anyhow::Error {
+        mark(self.into(), ErrorKind::Unreachable)
+    }
+}
+
 /// A connection to one engine: the API version both sides speak, and what
 /// kind of engine it is. Cheap to clone; clones share the connection pool.
 ///
@@ -182,7 +167,7 @@ const MAX_API_VERSION: (usize, usize) = (1, 47);
 
 impl Client {
     /// Pings the engine and agrees on an API version.
-    pub async fn connect(engine: &Engine) -> crate::Result<Self> {
+    pub async fn connect(engine: &Engine) -> crate::error::Result<Self> {
         Ok(Self::connect_transport(engine.transport()?).await?)
     }
 
@@ -199,7 +184,7 @@ impl Client {
     /// let client = dpty::Client::connect_with(&dpty::Engine::from_env()?, 2).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn connect_with(engine: &Engine, connections: usize) -> crate::Result<Self> {
+    pub async fn connect_with(engine: &Engine, connections: usize) -> crate::error::Result<Self> {
         let transport = engine.transport()?;
         if let Some(pool) = &transport.ssh_pool {
             pool.open_together(connections);
@@ -219,7 +204,9 @@ impl Client {
                 let _ = body.collect().await;
                 Response::from_parts(parts, ())
             }
-            Err(SendError::Connect(source)) => return Err(Unreachable { endpoint, source }.into()),
+            Err(SendError::Connect(source)) => {
+                return Err(Unreachable { endpoint, source }.marked())
+            }
             Err(SendError::Http(e)) => {
                 return Err(mark(e.into(), ErrorKind::EngineGone))
                     .with_context(|| format!("talking to the Docker engine at {endpoint}"))
@@ -362,7 +349,7 @@ impl Client {
                 endpoint: self.transport.endpoint.clone(),
                 source,
             }
-            .into(),
+            .marked(),
             SendError::Http(e) => {
                 mark(e.into(), ErrorKind::EngineGone).context("the engine connection failed")
             }
@@ -592,8 +579,8 @@ mod tests {
         let error = Client::error(bollard::errors::Error::RequestTimeoutError)
             .context("starting the container");
         assert!(!Client::is_gone(&error));
-        let error = crate::Error::from(error);
-        assert_eq!(error.kind(), crate::ErrorKind::NoAnswer);
+        let error = crate::error::Error::from(error);
+        assert_eq!(error.kind(), crate::error::ErrorKind::NoAnswer);
         assert_eq!(
             error.to_string(),
             "starting the container: the engine did not answer within 120 s"

@@ -18,8 +18,8 @@ use serde_json::json;
 use tracing::debug;
 
 use super::{query_escape, read_json, ApiError, Client};
+use crate::basics::{ResizeFn, SignalFn, Size};
 use crate::error::{mark, start_failure_kind, ErrorKind};
-use crate::pump::{ResizeFn, SignalFn, Size};
 
 /// A command to run in a running container, as `docker exec` takes it.
 ///
@@ -100,7 +100,7 @@ impl Client {
         body: serde_json::Value,
         name: Option<&str>,
         platform: Option<&str>,
-    ) -> crate::Result<Created> {
+    ) -> crate::error::Result<Created> {
         let mut query = Vec::new();
         if let Some(name) = name {
             query.push(format!("name={}", query_escape(name)));
@@ -137,7 +137,7 @@ impl Client {
     /// client.remove_container(&created.id).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn start_container(&self, id: &str) -> crate::Result<()> {
+    pub async fn start_container(&self, id: &str) -> crate::error::Result<()> {
         Ok(start_container(self, id).await?)
     }
 
@@ -149,12 +149,12 @@ impl Client {
     /// client.remove_container("web").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove_container(&self, id: &str) -> crate::Result<()> {
+    pub async fn remove_container(&self, id: &str) -> crate::error::Result<()> {
         let options = RemoveContainerOptionsBuilder::default().force(true).build();
         self.api()
             .remove_container(id, Some(options))
             .await
-            .map_err(|e| crate::Error::from(Client::error(e)))
+            .map_err(|e| crate::error::Error::from(Client::error(e)))
     }
 
     /// Starts `process` in the running `container` with nothing attached,
@@ -173,7 +173,7 @@ impl Client {
         process: &Process,
         tty: bool,
         stdin: bool,
-    ) -> crate::Result<String> {
+    ) -> crate::error::Result<String> {
         let spec = ExecSpec {
             tty,
             stdin,

@@ -669,11 +669,11 @@ mod tests {
         ];
         for (url, reason) in cases {
             let error = SshSpec::parse(url).unwrap_err();
-            let error = crate::Error::from(error);
+            let error = crate::error::Error::from(error);
             let text = error.to_string();
             assert!(text.starts_with("invalid SSH URL: "), "{url}: {text}");
             assert!(text.contains(reason), "{url}: {text}");
-            assert_eq!(error.kind(), crate::ErrorKind::InvalidAddress, "{url}");
+            assert_eq!(error.kind(), crate::error::ErrorKind::InvalidAddress, "{url}");
             assert!(!text.contains("passw0rd"), "{text}");
         }
     }

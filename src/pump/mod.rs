@@ -11,6 +11,7 @@
 
 pub(crate) mod demux;
 mod foreground;
+mod given;
 mod keys;
 mod record;
 mod resize;
@@ -21,11 +22,9 @@ mod terminal;
 
 use std::future::Future;
 use std::io::{self, IoSlice};
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use bytes::Bytes;
-use futures_util::future::BoxFuture;
 use futures_util::{Stream, StreamExt};
 use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -39,21 +38,14 @@ use splice::Splice;
 use stdio::StdStream;
 use terminal::RawMode;
 
+pub use given::Streams;
 pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use record::{RecordSpec, Recording, Tap};
-pub use resize::ResizeFn;
 pub use signals::SignalSource;
 pub use stdio::is_terminal;
 pub use terminal::{local_size, terminal_is_raw, Size};
 
-/// A connection that may expose its socket, so piped stdin can be spliced
-/// into it; `None` where bytes must go through the stream (TLS).
-pub trait RawSocket {
-    fn raw_socket(&self) -> Option<std::os::fd::RawFd>;
-}
-
-/// Sends a signal to the container (the signal proxy).
-pub type SignalFn = Arc<dyn Fn(i32) -> BoxFuture<'static, ()> + Send + Sync>;
+pub use crate::basics::{RawSocket, ResizeFn, SignalFn};
 
 /// Big enough that a fast stream costs few system calls, small enough that
 /// memory stays flat whatever the peer sends.
@@ -125,7 +117,7 @@ pub(crate) enum LocalSide {
     /// foreground checks and SIGWINCH resizes.
     Terminal,
     /// Streams given by the caller, with sizes of their own.
-    Streams(Box<crate::session::Streams>),
+    Streams(Box<Streams>),
 }
 
 /// Runs a session: the local side joined to the connection, with signals
@@ -213,7 +205,7 @@ where
         let size = local_size();
         let (resizer, applied) = start_resizer(size);
         let (conn_read, conn_write) = tokio::io::split(conn);
-        let streams = Streams {
+        let pipes = Pipes {
             conn_read,
             conn_write,
             buffered,
@@ -223,9 +215,9 @@ where
             stderr,
         };
         let options = options(size, None, applied);
-        return session(streams, demux, detector, signals, resizer, options).await;
+        return session(pipes, demux, detector, signals, resizer, options).await;
     };
-    let crate::session::Streams {
+    let Streams {
         input,
         output,
         error,
@@ -235,7 +227,7 @@ where
     start.await?;
     let (resizer, applied) = start_resizer(size);
     let (conn_read, conn_write) = tokio::io::split(conn);
-    let streams = Streams {
+    let pipes = Pipes {
         conn_read,
         conn_write,
         buffered,
@@ -245,7 +237,7 @@ where
         stderr: error,
     };
     let options = options(size, resizes, applied);
-    session(streams, demux, detector, signals, resizer, options).await
+    session(pipes, demux, detector, signals, resizer, options).await
 }
 
 /// The signals a session hears.
@@ -255,7 +247,7 @@ type SignalStream<'a> = std::pin::Pin<Box<dyn Stream<Item = i32> + Send + 'a>>;
 pub(crate) type SizeStream = std::pin::Pin<Box<dyn Stream<Item = Size> + Send>>;
 
 /// The byte streams a session joins.
-pub struct Streams<R, W, I, O, E> {
+pub struct Pipes<R, W, I, O, E> {
     pub conn_read: R,
     pub conn_write: W,
     /// Bytes that arrived with the engine's response, before the stream.
@@ -292,7 +284,7 @@ pub struct Options {
 /// The select loop: moves bytes both ways until the engine ends the stream.
 /// `demux` splits a multiplexed stream; `None` passes TTY bytes through.
 pub async fn session<R, W, I, O, E>(
-    streams: Streams<R, W, I, O, E>,
+    pipes: Pipes<R, W, I, O, E>,
     demux: Option<Demuxer>,
     detector: Option<Detector>,
     mut signals: impl Stream<Item = i32> + Unpin,
@@ -306,7 +298,7 @@ where
     O: AsyncWrite + Unpin,
     E: AsyncWrite + Unpin,
 {
-    let Streams {
+    let Pipes {
         conn_read,
         conn_write,
         buffered,
@@ -314,7 +306,7 @@ where
         splice,
         stdout,
         stderr,
-    } = streams;
+    } = pipes;
     let Options {
         signal_proxy,
         tap,
@@ -493,7 +485,7 @@ where
         let n = conn
             .read(&mut buf)
             .await
-            .map_err(|e| crate::error::mark(e.into(), crate::ErrorKind::EngineGone))
+            .map_err(|e| crate::error::mark(e.into(), crate::error::ErrorKind::EngineGone))
             .context("reading from the engine")?;
         if n == 0 {
             break;
@@ -518,7 +510,7 @@ where
     if let Some(demux) = &demux {
         demux
             .finish()
-            .map_err(|e| crate::error::mark(e.into(), crate::ErrorKind::Protocol))?;
+            .map_err(|e| crate::error::mark(e.into(), crate::error::ErrorKind::Protocol))?;
     }
     Ok(End::Finished)
 }
@@ -527,13 +519,13 @@ fn sink_failure(error: SinkError) -> anyhow::Result<End> {
     match error {
         SinkError::Local(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(End::OutputClosed),
         SinkError::Local(e) => {
-            Err(crate::error::mark(e.into(), crate::ErrorKind::Local)).context("writing output")
+            Err(crate::error::mark(e.into(), crate::error::ErrorKind::Local)).context("writing output")
         }
         SinkError::Engine(message) => Err(crate::error::mark(
             anyhow::anyhow!("the engine reported: {message}"),
-            crate::ErrorKind::Refused,
+            crate::error::ErrorKind::Refused,
         )),
-        SinkError::Protocol(e) => Err(crate::error::mark(e.into(), crate::ErrorKind::Protocol)),
+        SinkError::Protocol(e) => Err(crate::error::mark(e.into(), crate::error::ErrorKind::Protocol)),
     }
 }
 
@@ -683,6 +675,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
     use tokio::io::duplex;
 
     fn frame(id: u8, payload: &[u8]) -> Vec<u8> {
@@ -713,7 +706,7 @@ mod tests {
         });
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
-        let streams = Streams {
+        let pipes = Pipes {
             conn_read,
             conn_write,
             buffered: Bytes::copy_from_slice(buffered),
@@ -725,7 +718,7 @@ mod tests {
         let detector = tty.then(|| Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
         let demux = (!tty).then(Demuxer::new);
         let end = session(
-            streams,
+            pipes,
             demux,
             detector,
             futures_util::stream::pending(),
@@ -808,7 +801,7 @@ mod tests {
         let (conn_read, conn_write) = tokio::io::split(ours);
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
-        let streams = Streams {
+        let pipes = Pipes {
             conn_read,
             conn_write,
             buffered: Bytes::new(),
@@ -819,7 +812,7 @@ mod tests {
         };
         let detector = Some(Detector::new(keys::parse(DEFAULT_DETACH_KEYS).unwrap()));
         let end = session(
-            streams,
+            pipes,
             None,
             detector,
             futures_util::stream::pending(),
@@ -845,9 +838,9 @@ mod tests {
     #[tokio::test]
     async fn engine_error_frame_fails_the_session() {
         let (end, _, _, _) = run_session(false, b"", frame(3, b"no such exec"), None).await;
-        let error = crate::Error::from(end.unwrap_err());
+        let error = crate::error::Error::from(end.unwrap_err());
         assert!(error.to_string().contains("no such exec"), "{error}");
-        assert_eq!(error.kind(), crate::ErrorKind::Refused);
+        assert_eq!(error.kind(), crate::error::ErrorKind::Refused);
     }
 
     #[tokio::test]
@@ -855,9 +848,9 @@ mod tests {
         let mut bytes = frame(1, b"0123456789");
         bytes.truncate(12);
         let (end, stdout, _, _) = run_session(false, b"", bytes, None).await;
-        let error = crate::Error::from(end.unwrap_err());
+        let error = crate::error::Error::from(end.unwrap_err());
         assert!(error.to_string().contains("short of a frame"), "{error}");
-        assert_eq!(error.kind(), crate::ErrorKind::Protocol);
+        assert_eq!(error.kind(), crate::error::ErrorKind::Protocol);
         assert_eq!(stdout, b"0123");
     }
 }

@@ -12,17 +12,12 @@
 //! would see no size at all. So the task also says when the initial resize
 //! is done ([`Applied`]), and the session holds typed input until then.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::BoxFuture;
 use tokio::sync::{oneshot, watch};
 use tracing::debug;
 
-use super::terminal::Size;
-
-/// The engine call that resizes this session's TTY.
-pub type ResizeFn = Arc<dyn Fn(Size) -> BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
+use crate::basics::{ResizeFn, Size};
 
 const INITIAL_ATTEMPTS: u32 = 10;
 

@@ -40,9 +40,9 @@ impl SignalSource {
     /// SIGUSR2 and SIGWINCH; needs a tokio runtime. Once installed they stay
     /// for the life of the process: make one source and pass it to every
     /// session.
-    pub fn install() -> crate::Result<SignalSource> {
+    pub fn install() -> crate::error::Result<SignalSource> {
         let signals = signal_hook_tokio::Signals::new(HANDLED).map_err(|e| {
-            crate::error::mark(e.into(), crate::ErrorKind::Local)
+            crate::error::mark(e.into(), crate::error::ErrorKind::Local)
                 .context("installing signal handlers")
         })?;
         let handle = signals.handle();

@@ -7,19 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing::debug;
 
-/// A terminal size in character cells.
-///
-/// ```
-/// let size = dpty::Size { rows: 24, cols: 80 };
-/// assert_eq!(size.cols, 80);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Size {
-    /// Lines.
-    pub rows: u16,
-    /// Columns.
-    pub cols: u16,
-}
+pub use crate::basics::Size;
 
 /// Set while a session holds the terminal in raw mode.
 static RAW: AtomicBool = AtomicBool::new(false);

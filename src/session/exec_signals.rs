@@ -27,8 +27,8 @@ use serde_json::json;
 use tokio::sync::OnceCell;
 use tracing::{debug, info, warn};
 
+use crate::basics::SignalFn;
 use crate::docker::Client;
-use crate::pump::SignalFn;
 
 /// How long a hung-up process has to end before it is killed.
 pub const HANGUP_GRACE: Duration = Duration::from_secs(2);
