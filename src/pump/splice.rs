@@ -16,8 +16,8 @@ use tokio::io::Interest;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::debug;
 
+use super::select::{pump_input, InputEnd};
 use super::stdio::StdStream;
-use super::InputEnd;
 
 /// How much one splice call may move.
 const CHUNK: usize = 1 << 20;
@@ -79,7 +79,7 @@ impl Splice {
                 Err(e) if !moved_any && unsupported(&e) => {
                     debug!(error = %e, "splice refused; copying stdin instead");
                     drop(readable);
-                    return super::pump_input(Some(self.stdin), conn, None, None).await;
+                    return pump_input(Some(self.stdin), conn, None, None).await;
                 }
                 Err(e) => return Err(e),
             }
