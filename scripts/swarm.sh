@@ -570,18 +570,19 @@ cmd_service_rm() {
 
 # --- taking it down -------------------------------------------------------------
 
-# stop_pids NAME SECONDS PID...: SIGTERM to each (all at once), SIGKILL to
-# those still running after SECONDS. Only pids this script recorded.
+# stop_pids WHAT COMM SECONDS PID...: SIGTERM to each (all at once), SIGKILL
+# to those still running after SECONDS. Only pids this script recorded, or
+# their descendants; COMM is what they are called ("" for any name).
 stop_pids() {
-    local what="$1" patience="$2" pid i left
-    shift 2
+    local what="$1" check="$2" patience="$3" pid i left
+    shift 3
     [ "$#" -gt 0 ] || return 0
     say "stopping $what $*"
     kill -TERM "$@" 2>/dev/null || true
     for ((i = 0; i < patience * 4; i++)); do
         left=()
         for pid in "$@"; do
-            alive "$pid" "$what" && left+=("$pid")
+            alive "$pid" "$check" && left+=("$pid")
         done
         [ "${#left[@]}" -gt 0 ] || return 0
         sleep 0.25
@@ -591,7 +592,7 @@ stop_pids() {
     for ((i = 0; i < 20; i++)); do
         left=()
         for pid in "$@"; do
-            alive "$pid" "$what" && left+=("$pid")
+            alive "$pid" "$check" && left+=("$pid")
         done
         [ "${#left[@]}" -gt 0 ] || return 0
         sleep 0.25
@@ -602,31 +603,55 @@ stop_pids() {
 # A dockerd that had to be killed leaves its containerd (pid recorded under
 # its exec root) and the containerd-shims (which name its socket) behind.
 stop_node_leftovers() {
-    local n="$1" d cpid proc pid kids
+    local n="$1" d cpid proc pid pids=() i left
     d="$(ndir "$n")"
     if cpid="$(pid_in "$d/exec/containerd/containerd.pid" containerd)"; then
-        stop_pids containerd 10 "$cpid"
+        stop_pids containerd containerd 10 "$cpid"
     fi
     # A shim names the socket as one argument of its own: `-address SOCKET`.
     while read -r proc; do
         proc="${proc%/cmdline}"
         case "$(cat "$proc/comm" 2>/dev/null)" in containerd-shim*) ;; *) continue ;; esac
-        pid="${proc#/proc/}"
-        kids="$(ps -o pid= --ppid "$pid" || true)"
-        say "killing leftover shim $pid${kids:+ and its container process(es)$(echo "$kids" | tr '\n' ' ')}"
-        # shellcheck disable=SC2086 # one pid per word
-        [ -z "$kids" ] || kill -KILL $kids 2>/dev/null || true
-        kill -KILL "$pid" 2>/dev/null || true
+        pids+=("${proc#/proc/}")
     done < <(grep -lzxF -- "$d/exec/containerd/containerd.sock" /proc/[0-9]*/cmdline 2>/dev/null || true)
+    # The containers' processes, in the cgroups made under --cgroup-parent.
+    while read -r pid; do
+        [ -z "$pid" ] || pids+=("$pid")
+    done < <(find /sys/fs/cgroup/*/"$(netns "$n")" -mindepth 2 -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+    [ "${#pids[@]}" -gt 0 ] || return 0
+    say "$(name "$n"): killing leftover shims and container processes ${pids[*]}"
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+    for ((i = 0; i < 20; i++)); do
+        left=0
+        for pid in "${pids[@]}"; do
+            ! alive "$pid" || left=1
+        done
+        [ "$left" -eq 1 ] || return 0
+        sleep 0.25
+    done
+    say "$(name "$n"): some of ${pids[*]} survived SIGKILL"
+}
+
+# descendants PID: the processes PID started, and theirs.
+descendants() {
+    local kid
+    for kid in $(pgrep -P "$1" || true); do
+        printf '%s\n' "$kid"
+        descendants "$kid"
+    done
 }
 
 # The cgroups dockerd made for its containers under --cgroup-parent, once
 # empty; deepest first.
 remove_cgroups() {
-    local n="$1" dir
+    local n="$1" dir i
     for dir in /sys/fs/cgroup/*/"$(netns "$n")" /sys/fs/cgroup/"$(netns "$n")"; do
-        [ -d "$dir" ] || continue
-        find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || say "could not remove cgroup $dir"
+        for ((i = 0; i < 8; i++)); do
+            [ -d "$dir" ] || continue 2
+            find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null && continue 2
+            sleep 0.25
+        done
+        say "could not remove cgroup $dir: $(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ')"
     done
 }
 
@@ -676,17 +701,18 @@ cmd_down() {
         wait "$pid" || true
     done
     pids=()
-    # sshds: the listeners and the sessions they forked.
+    # sshds: the listeners, and the sessions they forked with whatever those
+    # run (a session's commands would outlive it).
     for n in "${NODES[@]}"; do
         if pid="$(sshd_pid "$n")"; then
             pids+=("$pid")
-            for pid in $(ps -o pid= --ppid "$pid" || true); do
-                alive "$pid" sshd && pids+=("$pid")
+            for pid in $(descendants "$pid"); do
+                pids+=("$pid")
             done
         fi
         rm -f "$(ndir "$n")/sshd.pid"
     done
-    stop_pids sshd 10 "${pids[@]}"
+    stop_pids "sshd and its sessions" "" 10 "${pids[@]}"
     pids=()
     for n in "${NODES[@]}"; do
         pid="$(dockerd_pid "$n")" || pid="$(pid_in "$(ndir "$n")/launch.pid" dockerd)" || continue
@@ -697,7 +723,7 @@ cmd_down() {
     # ("failed to send node leave: timed out broadcasting node event") when
     # they, stopping at the same time, left first. Nothing of the swarm is
     # kept, so that wait is cut short; its containerd is stopped after it.
-    stop_pids dockerd 3 "${pids[@]}"
+    stop_pids dockerd dockerd 3 "${pids[@]}"
     pids=()
     for n in "${NODES[@]}"; do
         stop_node_leftovers "$n"
