@@ -24,14 +24,25 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The `dpty` binary is built on this crate alone; [`cli`] holds its
-//! command line. `examples/exec.rs` is `docker exec -it` in a page
-//! (`cargo run --example exec -- web sh`), and `examples/script.rs` drives
-//! a shell over in-memory [`Streams`], with no terminal.
+//! The `dpty` binary is built on this crate alone; `dpty::cli` holds its
+//! command line, behind the `cli` feature (on by default: a program that
+//! only runs sessions builds with `default-features = false` and compiles
+//! no clap, progress bars or log writer). `examples/exec.rs` is
+//! `docker exec -it` in a page (`cargo run --example exec -- web sh`), and
+//! `examples/script.rs` drives a shell over in-memory [`Streams`], with no
+//! terminal.
+//!
+//! The layers, each using only those below it: `error` and `basics` (the
+//! words all share); `docker/` (the engine client: addresses, transports,
+//! the HTTP upgrade, container and exec calls) and `pump/` (bytes between
+//! the local side and a connection: raw mode, the select loop, resizes);
+//! `session/` (a target found, opened and joined to the pump, one file per
+//! target); then this file's API, and `cli/` above it.
 
 #![warn(missing_docs)]
 
 mod basics;
+#[cfg(feature = "cli")]
 pub mod cli;
 
 mod docker;

@@ -200,7 +200,8 @@ fn tls_from_flags(
     })
 }
 
-#[cfg(test)]
+// The flags are read from a parsed command line, which needs the clap definitions.
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
     use crate::cli::Cli;

@@ -673,7 +673,11 @@ mod tests {
             let text = error.to_string();
             assert!(text.starts_with("invalid SSH URL: "), "{url}: {text}");
             assert!(text.contains(reason), "{url}: {text}");
-            assert_eq!(error.kind(), crate::error::ErrorKind::InvalidAddress, "{url}");
+            assert_eq!(
+                error.kind(),
+                crate::error::ErrorKind::InvalidAddress,
+                "{url}"
+            );
             assert!(!text.contains("passw0rd"), "{text}");
         }
     }

@@ -46,7 +46,7 @@ impl Streams {
     }
 
     /// What is read from `input` is the process's stdin; its end is the end
-    /// of the process's stdin (with [`Session::stdin`]).
+    /// of the process's stdin (with [`Session::stdin`](crate::Session::stdin)).
     pub fn input(mut self, input: impl AsyncRead + Send + 'static) -> Streams {
         self.input = Some(Box::pin(input));
         self
