@@ -184,7 +184,14 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// The failure this one wraps, if any. [`Display`](fmt::Display) already
+/// names every step of the chain on one line; `source` lets a caller walk
+/// it, e.g. to find an I/O error.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -63,7 +63,7 @@ pub mod fuzzing {
     pub use crate::pump::demux::{Demuxer, Piece};
 }
 pub use pump::Streams;
-pub use session::{Session, SessionEnd};
+pub use session::{Outputs, Session, SessionEnd};
 
 /// The README's Rust examples, compiled and checked with the doctests.
 #[cfg(doctest)]

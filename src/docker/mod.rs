@@ -276,7 +276,14 @@ impl Client {
         &self.os_type
     }
 
-    /// A bollard handle for plain REST calls, over the same transport.
+    /// A bollard handle for plain REST calls, over the same transport: an
+    /// escape hatch for what dpty's own API does not cover (listing images,
+    /// events, ...). Its types are bollard's, and follow bollard's versions
+    /// rather than dpty's.
+    ///
+    /// bollard logs every request body at its debug level (`tracing` target
+    /// `bollard`), and a create or exec body carries the environment values
+    /// it was given: do not turn that level on where logs are kept or shared.
     ///
     /// ```no_run
     /// # async fn demo(client: dpty::Client) -> Result<(), Box<dyn std::error::Error>> {

@@ -108,7 +108,10 @@ pub async fn run(
         .tty(config.mode.tty)
         // `-a stdin` attaches stdin even without -i, as with docker.
         .stdin(attach.stdin)
-        .outputs(attach.stdout, attach.stderr)
+        .outputs(dpty::Outputs {
+            stdout: attach.stdout,
+            stderr: attach.stderr,
+        })
         .detach_keys(&config.detach_keys)
         .signals(signals, config.sig_proxy)
         .batch_output(true)

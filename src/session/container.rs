@@ -9,7 +9,7 @@ use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
 use tracing::{debug, info};
 
-use super::{SessionEnd, Target};
+use super::{Outputs, SessionEnd, Target};
 use crate::docker::ops::{self, ExitWait};
 use crate::docker::{query_escape, Client, Hijacked};
 use crate::pump::{self, Forwarder, Hooks, SignalSource};
@@ -22,7 +22,7 @@ pub(super) struct ContainerTarget<'c> {
     pub(super) id: &'c str,
     pub(super) start_after: bool,
     pub(super) stdin: bool,
-    pub(super) outputs: (bool, bool),
+    pub(super) outputs: Outputs,
     pub(super) logs: bool,
     pub(super) keys_spec: &'c str,
     pub(super) exit_wait: Option<ExitWait>,
@@ -38,8 +38,8 @@ impl Target for ContainerTarget<'_> {
             "/containers/{}/attach?stream=1&stdin={}&stdout={}&stderr={}&logs={}&detachKeys={}",
             self.id,
             u8::from(self.stdin),
-            u8::from(self.outputs.0),
-            u8::from(self.outputs.1),
+            u8::from(self.outputs.stdout),
+            u8::from(self.outputs.stderr),
             u8::from(self.logs),
             query_escape(self.keys_spec),
         );

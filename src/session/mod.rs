@@ -59,6 +59,23 @@ pub enum SessionEnd {
     Signalled(i32),
 }
 
+/// Which of a container's output streams a session joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outputs {
+    /// The container's standard output.
+    pub stdout: bool,
+    /// Its standard error.
+    pub stderr: bool,
+}
+
+impl Outputs {
+    /// Both streams, the default.
+    pub const BOTH: Outputs = Outputs {
+        stdout: true,
+        stderr: true,
+    };
+}
+
 /// What the caller asked to join.
 enum Wanted {
     /// A container that exists: running, or created and started once attached.
@@ -91,7 +108,7 @@ pub struct Session<'a> {
     target: Wanted,
     tty: Option<bool>,
     stdin: Option<bool>,
-    outputs: (bool, bool),
+    outputs: Outputs,
     local: Option<Streams>,
     detach_keys: Option<String>,
     signals: Option<&'a mut SignalSource>,
@@ -113,7 +130,7 @@ impl<'a> Session<'a> {
             target,
             tty: None,
             stdin: None,
-            outputs: (true, true),
+            outputs: Outputs::BOTH,
             local: None,
             detach_keys: None,
             signals: None,
@@ -209,8 +226,16 @@ impl<'a> Session<'a> {
 
     /// Which of a container's output streams to join (`docker run -a`);
     /// both by default.
-    pub fn outputs(mut self, stdout: bool, stderr: bool) -> Self {
-        self.outputs = (stdout, stderr);
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// // `docker attach` with `-a stdout` only
+    /// let only_stdout = dpty::Outputs { stdout: true, stderr: false };
+    /// let end = dpty::Session::attach("web").outputs(only_stdout).run(&client).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn outputs(mut self, outputs: Outputs) -> Self {
+        self.outputs = outputs;
         self
     }
 
