@@ -177,7 +177,7 @@ is_up() {
 # leftovers: anything of ours exists (namespaces, recorded pids, node dirs).
 leftovers() {
     local n
-    netns_exists "$BRIDGE_NS" && return 0
+    netns_exists "$BRIDGE_NS" || [ -f "$DIR/route" ] && return 0
     for n in "${NODES[@]}"; do
         netns_exists "$(netns "$n")" || [ -d "$(ndir "$n")" ] && return 0
     done
@@ -186,10 +186,28 @@ leftovers() {
 
 # --- the network ----------------------------------------------------------------
 
+# guard_route: the nodes' addresses mean nothing outside their namespaces,
+# yet this namespace would send packets for them to its default gateway (a
+# client run here by mistake, say). An unreachable route (no interface, no
+# address) makes such a connection fail at once, and keeps the packets on
+# the machine. Left alone if something already routes that /24.
+guard_route() {
+    [ -z "$(ip route show exact "$NET.0/24")" ] || return 0
+    ip route add unreachable "$NET.0/24"
+    : >"$DIR/route"
+}
+
+unguard_route() {
+    [ -f "$DIR/route" ] || return 0
+    ip route del unreachable "$NET.0/24" 2>/dev/null || true
+    rm -f "$DIR/route"
+}
+
 # make_network: the namespaces, the bridge in its own, one veth pair per node
 # made inside the namespaces (the root namespace never holds either end).
 make_network() {
     local n ns
+    guard_route
     say "creating network namespaces $BRIDGE_NS $(for n in "${NODES[@]}"; do netns "$n"; printf ' '; done)on $NET.0/24"
     for ns in "$BRIDGE_NS" $(for n in "${NODES[@]}"; do netns "$n"; printf ' '; done); do
         ip netns add "$ns"
@@ -743,6 +761,7 @@ cmd_down() {
     for pid in "${pids[@]}"; do
         wait "$pid" || say "could not remove all of $DIR/node*"
     done
+    unguard_route
     rm -f "$ENV_FILE" "$KNOWN_HOSTS"
     say "down in $(since "$started") s"
 }
@@ -765,6 +784,8 @@ cmd_up() {
     fi
     # sun_path holds 108 bytes including the trailing NUL.
     [ "${#DIR}" -lt 80 ] || die "DPTY_SWARM_DIR too long for the engines' unix sockets: $DIR"
+    [[ "$NET" =~ ^(10\.[0-9]{1,3}|172\.(1[6-9]|2[0-9]|3[01])|192\.168)\.[0-9]{1,3}$ ]] \
+        || die "DPTY_SWARM_NET must be the first three octets of a private /24 (e.g. 10.231.0), not '$NET'"
     make_network
     mkdir -p "$DIR/log"
     for n in "${NODES[@]}"; do
@@ -816,6 +837,9 @@ cmd_status() {
             ok=1
         fi
     done
+    if [ -f "$DIR/route" ]; then
+        echo "this namespace: $(ip route show exact "$NET.0/24")"
+    fi
     if ping "$MANAGER"; then
         echo "manager sees $(ready_nodes || echo 0) of ${#NODES[@]} nodes ready"
         [ "$(ready_nodes)" = "${#NODES[@]}" ] || ok=1
