@@ -7,12 +7,16 @@
 # network namespace, wired by a bridge that lives in a fourth network
 # namespace, so the root namespace never sees an interface or address of
 # ours and no traffic can leave the machine (a private /24, no default route,
-# IPv6 off). node1 is the manager, node2 and node3 join it as workers. Every
-# node also runs an sshd of its own on its address, key login only, whose
-# sessions reach that node's engine, as `docker -H ssh://node` expects.
-# Nothing is ever pulled: busybox:latest is built from busybox-static,
-# imported into node1 and copied into the others with save | load (same image
-# id everywhere), and the engines run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE.
+# IPv6 off; the root namespace gets an unreachable route for that /24 while
+# the swarm is up, so that a client run there by mistake fails at once
+# instead of sending packets to the default gateway). node1 is the manager,
+# node2 and node3 join it as workers. Every node also runs an sshd of its own
+# on its address, key login only, whose sessions reach that node's engine, as
+# `docker -H ssh://node` expects. Nothing is ever pulled: busybox:latest is
+# built from busybox-static, imported and saved once (the saved image is kept
+# in DPTY_SWARM_DIR across runs) and loaded into every node (same image id
+# everywhere), and the engines run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE.
+# Logs: DPTY_SWARM_DIR/log/, kept after down, started afresh by up.
 #
 # Usage: scripts/swarm.sh up|down|status|env
 #        scripts/swarm.sh service NAME REPLICAS|global [COMMAND [ARG...]]
@@ -40,8 +44,12 @@
 #   service-rm  remove service NAME and kill its containers at once
 #
 # Node addresses answer only inside the namespaces: run ssh clients under
-# `ip netns exec "$DPTY_SWARM_MANAGER_NETNS" ...`. The unix sockets work from
-# anywhere.
+# `ip netns exec "$DPTY_SWARM_MANAGER_NETNS" ...` (or nsenter --net=...). The
+# unix sockets work from anywhere. ssh reads ~/.ssh from the password
+# database, not from $HOME, so a client that runs `ssh` from PATH (dpty, the
+# docker CLI) gets our key and known_hosts through DPTY_SWARM_SSH_BIN first on
+# PATH; its config logs in as root by default and also knows the nodes by
+# name (`ssh -F "$DPTY_SWARM_SSH_CONFIG" node2`).
 #
 # Environment: DPTY_SWARM_DIR (default /tmp/dpty-swarm),
 #              DPTY_SWARM_NET (first three octets of the /24, default 10.231.0).
