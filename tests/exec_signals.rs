@@ -8,13 +8,13 @@ mod support;
 
 use std::ffi::OsString;
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use support::{bin, docker, docker_host, is_docker, sleeper, Pty, TIMEOUT};
+use support::watched::Watched;
+use support::{bin, docker, holds_within, is_docker, sleeper, wait_for, Pty, TIMEOUT};
 
 const PROMPT: &str = "/ # ";
 
@@ -35,79 +35,6 @@ fn runs(container: &str, args: &str) -> bool {
     processes(container).iter().any(|p| p == args)
 }
 
-/// Polls until `check` holds; false if it does not within `timeout`.
-fn within(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if check() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The binary under test with stdin from /dev/null and its output collected while it runs.
-struct Watched {
-    child: Child,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Watched {
-    fn spawn(args: &[&str]) -> Watched {
-        docker_host();
-        let mut child = Command::new(bin())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawning the binary under test");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        for pipe in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let into = Arc::clone(&output);
-            thread::spawn(move || {
-                let mut pipe = pipe;
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = pipe.read(&mut buf) {
-                    into.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            });
-        }
-        Watched { child, output }
-    }
-
-    fn signal(&self, signal: libc::c_int) {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits pid_t");
-        // SAFETY: kill only sends a signal, to a child of this test that is not yet reaped.
-        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
-    }
-
-    #[track_caller]
-    fn wait(&mut self, timeout: Duration) -> Option<i32> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("waiting") {
-                return status.code();
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!(
-                    "did not exit within {timeout:?}; output:\n{}",
-                    support::escape(&self.output.lock().unwrap())
-                );
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
 /// Starts `exec` without a TTY running a shell that traps `trapped` with `exit 9`, waits until the
 /// shell runs in the container, signals the client and returns its exit code.
 fn signal_exec(trapped: &str, signal: libc::c_int) -> (Option<i32>, bool) {
@@ -116,12 +43,12 @@ fn signal_exec(trapped: &str, signal: libc::c_int) -> (Option<i32>, bool) {
     let mut client = Watched::spawn(&["exec", target.name(), "sh", "-c", &script]);
     let shell = format!("sh -c {script}");
     assert!(
-        within(TIMEOUT, || runs(target.name(), &shell)),
+        holds_within(TIMEOUT, || runs(target.name(), &shell)),
         "the command never started: {:?}",
         processes(target.name())
     );
     client.signal(signal);
-    let code = client.wait(TIMEOUT);
+    let code = client.wait_status(TIMEOUT).code();
     // The trap ran, or the shell is left behind.
     let left = runs(target.name(), &shell);
     (code, left)
@@ -159,11 +86,13 @@ fn sig_proxy_false_ends_dpty_and_hangs_the_command_up() {
         script,
     ]);
     let shell = format!("sh -c {script}");
-    assert!(within(TIMEOUT, || runs(target.name(), &shell)));
+    wait_for("the command's start", TIMEOUT, || {
+        runs(target.name(), &shell)
+    });
     client.signal(libc::SIGINT);
-    assert_eq!(client.wait(TIMEOUT), Some(130));
+    assert_eq!(client.wait(TIMEOUT), 130, "{}", client.describe());
     assert!(
-        within(Duration::from_secs(5), || !runs(target.name(), &shell)),
+        holds_within(Duration::from_secs(5), || !runs(target.name(), &shell)),
         "the command outlived dpty: {:?}",
         processes(target.name())
     );
@@ -206,7 +135,7 @@ fn close_terminal_of(args: &[&str], container: &str) -> bool {
             }
         }
     });
-    let prompt = within(TIMEOUT, || {
+    let prompt = holds_within(TIMEOUT, || {
         let seen = seen.lock().unwrap();
         seen.windows(PROMPT.len()).any(|w| w == PROMPT.as_bytes())
     });
@@ -218,9 +147,9 @@ fn close_terminal_of(args: &[&str], container: &str) -> bool {
     assert!(runs(container, "sh"), "{:?}", processes(container));
     reader.join().expect("the pty reader");
     drop(pair.master);
-    let gone = within(Duration::from_secs(5), || !runs(container, "sh"));
+    let gone = holds_within(Duration::from_secs(5), || !runs(container, "sh"));
     // The client ends one way or another once its terminal is gone.
-    let _ = within(TIMEOUT, || matches!(child.try_wait(), Ok(Some(_))));
+    let _ = holds_within(TIMEOUT, || matches!(child.try_wait(), Ok(Some(_))));
     let _ = child.kill();
     !gone
 }

@@ -14,11 +14,12 @@
 
 pub mod load;
 pub mod proxy;
+pub mod watched;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread;
@@ -268,24 +269,17 @@ pub fn run_command(mut command: Command, stdin: Option<&[u8]>, timeout: Duration
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
 
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the child") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = Output {
-                status: child.wait().expect("reaping the child"),
-                stdout: stdout.join().unwrap(),
-                stderr: stderr.join().unwrap(),
-            };
-            panic!(
-                "{command:?} did not exit within {timeout:?}: {}",
-                describe(&out)
-            );
-        }
-        thread::sleep(Duration::from_millis(10));
+    let Some(status) = exit_within(&mut child, timeout) else {
+        let _ = child.kill();
+        let out = Output {
+            status: child.wait().expect("reaping the child"),
+            stdout: stdout.join().unwrap(),
+            stderr: stderr.join().unwrap(),
+        };
+        panic!(
+            "{command:?} did not exit within {timeout:?}: {}",
+            describe(&out)
+        );
     };
     if let Some(feeder) = feeder {
         feeder.join().unwrap();
@@ -470,15 +464,29 @@ impl Pty {
     /// busybox sh while it asks the terminal for the cursor position), so it retries every second.
     #[track_caller]
     pub fn type_until(&mut self, command: &str, answer: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
+        let answered = holds_within(TIMEOUT, || {
             self.send(format!("{command}\r").as_bytes());
-            if self.try_expect(answer, Duration::from_secs(1)).is_some() {
-                return;
-            }
-        }
-        panic!(
+            self.try_expect(answer, Duration::from_secs(1)).is_some()
+        });
+        assert!(
+            answered,
             "{command:?} never printed {answer:?}; output:\n{}",
+            escape(&self.output())
+        );
+    }
+
+    /// Asks the shell for its TTY size until it reports `rows` x `cols`; resizes reach the
+    /// container asynchronously, so it may ask for up to `timeout`.
+    #[track_caller]
+    pub fn expect_size(&mut self, rows: u16, cols: u16, timeout: Duration) {
+        let want = format!("size:{rows} {cols}:");
+        let reached = holds_within(timeout, || {
+            self.send(b"echo size:$(stty size):\r");
+            self.try_expect(&want, Duration::from_millis(500)).is_some()
+        });
+        assert!(
+            reached,
+            "the container's TTY never became {rows}x{cols}; output:\n{}",
             escape(&self.output())
         );
     }
@@ -494,19 +502,17 @@ impl Pty {
     /// Kills it and panics on timeout.
     #[track_caller]
     pub fn wait(&mut self, timeout: Duration) -> i32 {
-        let deadline = Instant::now() + timeout;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("waiting for the child") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "did not exit within {timeout:?}; output so far:\n{}",
-                    escape(&self.output())
-                );
-            }
-            thread::sleep(Duration::from_millis(10));
+        let mut status = None;
+        holds_within(timeout, || {
+            status = self.child.try_wait().expect("waiting for the child");
+            status.is_some()
+        });
+        let Some(status) = status else {
+            let _ = self.child.kill();
+            panic!(
+                "did not exit within {timeout:?}; output so far:\n{}",
+                escape(&self.output())
+            );
         };
         let (lock, changed) = &*self.screen;
         let screen = lock.lock().unwrap();
@@ -615,19 +621,47 @@ impl Drop for TempDir {
     }
 }
 
+/// How long a poll waits before it checks again. Short, as every command a test runs ends in one
+/// (`run_command` polls for its exit); a check that runs the docker CLI takes far longer itself.
+const POLL: Duration = Duration::from_millis(10);
+
 /// Polls `condition` every few milliseconds until it holds; panics, saying `what` never happened,
 /// if it does not within `timeout`. For waiting on a state nothing announces (a container's state,
 /// a process's counters), never as a pause of a fixed length.
 #[track_caller]
-pub fn wait_for(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
+pub fn wait_for(what: &str, timeout: Duration, condition: impl FnMut() -> bool) {
+    assert!(
+        holds_within(timeout, condition),
+        "{what} did not happen within {timeout:?}"
+    );
+}
+
+/// Polls `condition` as `wait_for` does, and says whether it held within `timeout` instead of
+/// panicking: for a test that has more to say when it did not (the output so far), or that expects
+/// a state never to come (a process that must stay). The condition is checked at least once, so a
+/// zero timeout asks whether it holds now.
+pub fn holds_within(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
-    while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not happen within {timeout:?}"
-        );
-        thread::sleep(Duration::from_millis(20));
+    loop {
+        if condition() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(POLL);
     }
+}
+
+/// The exit status of `child` once it has exited, or `None` if it still runs after `timeout`;
+/// the caller then kills it and says what it was waiting for.
+pub fn exit_within(child: &mut std::process::Child, timeout: Duration) -> Option<ExitStatus> {
+    let mut status = None;
+    holds_within(timeout, || {
+        status = child.try_wait().expect("waiting for the child");
+        status.is_some()
+    });
+    status
 }
 
 /// The one child process of `pid` (for a `bin_checked` terminal: the binary under test).
