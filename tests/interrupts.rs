@@ -8,10 +8,13 @@
 mod slow;
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use slow::{only_child_of, Hold, Matcher, SlowProxy};
-use support::{bin, container_exists, sleeper, unique_name, ContainerGuard, Pty, TIMEOUT};
+use slow::{Hold, Matcher, SlowProxy};
+use support::{
+    bin, container_exists, only_child_of, send_signal, sleeper, unique_name, wait_for,
+    ContainerGuard, Pty, TIMEOUT,
+};
 
 const EXEC_START: Matcher =
     |method, path| method == "POST" && path.starts_with("/exec/") && path.ends_with("/start");
@@ -43,23 +46,7 @@ fn checked_via(proxy: &SlowProxy, args: &[&str]) -> Pty {
 /// Sends `signal` to the binary under the shell of `pty`.
 fn interrupt(pty: &Pty, signal: libc::c_int) {
     // `env` has made itself the binary by now: the proxy has heard from it.
-    let pid = only_child_of(pty.pid());
-    // SAFETY: kill only sends a signal, to a process this test started.
-    let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
-    assert_eq!(rc, 0, "signalling {pid}");
-}
-
-/// Whether the named container is gone, or goes within `timeout` (the engine's own removal may
-/// still be under way when the client ends).
-fn gone_within(name: &str, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
-    while container_exists(name) {
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::yield_now();
-    }
-    true
+    send_signal(only_child_of(pty.pid()), signal);
 }
 
 /// How long the docker CLI is given to end after a signal before it is taken to be waiting on:
@@ -150,10 +137,10 @@ fn without_the_signal_proxy_an_interrupt_while_run_rm_finishes_ends_it_and_remov
     } else {
         assert_eq!(ended, (130, true));
     }
-    assert!(
-        gone_within(container.name(), TIMEOUT),
-        "the container was left behind"
-    );
+    // The engine's own removal may still be under way when the client ends.
+    wait_for("the container's removal", TIMEOUT, || {
+        !container_exists(container.name())
+    });
 }
 
 #[test]
@@ -195,10 +182,9 @@ fn with_the_signal_proxy_run_rm_passes_interrupts_on_while_it_finishes_and_gives
     // forcefully exiting" and ends with 1; dpty ends as the last signal would, as in a session.
     let expected = if support::is_docker() { 1 } else { 130 };
     assert_eq!(code, expected, "{}", support::escape(&pty.output()));
-    assert!(
-        gone_within(container.name(), TIMEOUT),
-        "the container was left behind"
-    );
+    wait_for("the container's removal", TIMEOUT, || {
+        !container_exists(container.name())
+    });
 }
 
 #[test]
@@ -237,8 +223,7 @@ fn an_interrupt_while_run_rm_creates_leaves_no_container_behind() {
         assert!(container_exists(container.name()));
         return;
     }
-    assert!(
-        gone_within(container.name(), TIMEOUT),
-        "the container was left behind"
-    );
+    wait_for("the container's removal", TIMEOUT, || {
+        !container_exists(container.name())
+    });
 }

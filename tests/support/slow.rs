@@ -263,15 +263,3 @@ fn read_head(stream: &mut UnixStream) -> io::Result<(Vec<u8>, Vec<u8>)> {
         bytes.extend_from_slice(&buf[..n]);
     }
 }
-
-/// The process id of the only child of `pid` (the binary under a `checked_via` shell).
-pub fn only_child_of(pid: u32) -> u32 {
-    let path = format!("/proc/{pid}/task/{pid}/children");
-    let children = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    let children: Vec<u32> = children
-        .split_whitespace()
-        .filter_map(|c| c.parse().ok())
-        .collect();
-    assert_eq!(children.len(), 1, "children of {pid}: {children:?}");
-    children[0]
-}
