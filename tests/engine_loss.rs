@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use support::{escape, is_docker, run_command, unique_name, Pty, TIMEOUT};
+use support::{escape, is_docker, run_command, send_signal, unique_name, Pty, TIMEOUT};
 
 const PROMPT: &str = "/ # ";
 
@@ -64,14 +64,12 @@ impl PrivateEngine {
     /// leaves its containers in place.
     fn signal(&self, signal: libc::c_int) {
         let pidfile = self.dir.join("dockerd.pid");
-        let pid: libc::pid_t = std::fs::read_to_string(&pidfile)
+        let pid = std::fs::read_to_string(&pidfile)
             .unwrap_or_else(|e| panic!("reading {}: {e}", pidfile.display()))
             .trim()
             .parse()
             .expect("a pid in the pidfile");
-        // SAFETY: kill only sends a signal, to the dockerd this test started.
-        let rc = unsafe { libc::kill(pid, signal) };
-        assert_eq!(rc, 0, "signalling dockerd {pid} failed");
+        send_signal(pid, signal);
     }
 }
 

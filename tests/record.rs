@@ -6,10 +6,12 @@
 mod support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde_json::Value;
-use support::{docker_host, skip_under_docker, sleeper, unique_name, ContainerGuard, Pty, TempDir};
+use support::watched::Watched;
+use support::{
+    docker_host, skip_under_docker, sleeper, unique_name, wait_for, ContainerGuard, Pty, TempDir,
+};
 
 const PROMPT: &str = "/ # ";
 
@@ -208,32 +210,25 @@ fn a_session_ended_by_a_signal_leaves_a_complete_recording() {
     let target = sleeper("record-signal");
     let dir = TempDir::new("record-signal");
     let cast = dir.path().join("s.cast");
-    docker_host();
-    let mut child = std::process::Command::new(support::bin())
-        .args(["exec", "--record", cast.to_str().unwrap(), target.name()])
-        .args(["sh", "-c", "echo ready-$((4*4)); sleep 100"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawning the binary under test");
+    let mut dpty = Watched::spawn(&[
+        "exec",
+        "--record",
+        cast.to_str().unwrap(),
+        target.name(),
+        "sh",
+        "-c",
+        "echo ready-$((4*4)); sleep 100",
+    ]);
     // The recorder flushes whenever it has nothing queued, so the line shows up in the file.
-    let deadline = std::time::Instant::now() + support::TIMEOUT;
-    while !std::fs::read_to_string(&cast).is_ok_and(|t| t.contains("ready-16")) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the output never reached the file"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
-    // SAFETY: kill only sends a signal, to a child of this test that is not yet reaped.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let status = child.wait().expect("waiting for the binary");
+    wait_for("the output reaching the file", support::TIMEOUT, || {
+        std::fs::read_to_string(&cast).is_ok_and(|t| t.contains("ready-16"))
+    });
+    dpty.signal(libc::SIGTERM);
     assert_eq!(
-        status.code(),
-        Some(143),
-        "the command did not end by the forwarded SIGTERM"
+        dpty.wait(support::TIMEOUT),
+        143,
+        "the command did not end by the forwarded SIGTERM\n{}",
+        dpty.describe()
     );
     let (header, events) = read_cast(&cast);
     assert_eq!(header["version"], 2);

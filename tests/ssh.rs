@@ -15,11 +15,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::{
-    assert_success, code, describe, docker, docker_host, escape, first_word, is_docker, is_running,
-    local_md5, random_bytes, run_command, sleeper, unique_name, ContainerGuard, Pty, TIMEOUT,
+    assert_success, code, describe, docker, docker_host, exit_within, first_word, is_docker,
+    is_running, local_md5, random_bytes, run_command, send_signal, sleeper, unique_name, wait_for,
+    ContainerGuard, Pty, TIMEOUT,
 };
 
 /// Installing openssh-server on a fresh machine takes a while.
@@ -149,21 +150,8 @@ fn env_prefix() -> Vec<String> {
     ]
 }
 
-/// Asks the shell for its TTY size until it reports `rows` x `cols` (resizes arrive asynchronously).
-fn assert_size_becomes(pty: &mut Pty, rows: u16, cols: u16) {
-    let want = format!("size:{rows} {cols}:");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        pty.send(b"echo size:$(stty size):\r");
-        if pty.try_expect(&want, Duration::from_millis(500)).is_some() {
-            return;
-        }
-    }
-    panic!(
-        "the container's TTY never became {rows}x{cols}; output:\n{}",
-        escape(&pty.output())
-    );
-}
+/// How long a resize may take to reach the container over ssh.
+const RESIZED: Duration = Duration::from_secs(10);
 
 // --- sessions over ssh -----------------------------------------------------------------------
 
@@ -187,9 +175,9 @@ fn run_it_over_ssh_prompts_follows_the_size_and_exits_with_the_shells_code() {
     );
     pty.expect(PROMPT, TIMEOUT);
     pty.type_until("echo hi-$((6*7))", "hi-42");
-    assert_size_becomes(&mut pty, 24, 80);
+    pty.expect_size(24, 80, RESIZED);
     pty.resize(30, 100);
-    assert_size_becomes(&mut pty, 30, 100);
+    pty.expect_size(30, 100, RESIZED);
     pty.send(b"exit 3\r");
     assert_eq!(pty.finish(TIMEOUT), 3);
 }
@@ -200,9 +188,9 @@ fn exec_it_over_ssh_gives_a_shell_of_the_terminals_size() {
     let mut pty = pty_over_ssh_checked(&["exec", "-it", container.name(), "sh"], 20, 70);
     pty.expect(PROMPT, TIMEOUT);
     pty.type_until("echo hi-$((6*7))", "hi-42");
-    assert_size_becomes(&mut pty, 20, 70);
+    pty.expect_size(20, 70, RESIZED);
     pty.resize(25, 90);
-    assert_size_becomes(&mut pty, 25, 90);
+    pty.expect_size(25, 90, RESIZED);
     pty.send(b"exit 5\r");
     assert_eq!(pty.finish(TIMEOUT), 5);
     assert!(is_running(container.name()), "the exec ended the container");
@@ -474,18 +462,10 @@ fn signals_reach_the_container_over_ssh() {
         "-c",
         script,
     ]);
-    // SAFETY: kill with a valid pid of our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the container did not end on the forwarded SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    send_signal(child.id(), libc::SIGTERM);
+    let Some(status) = exit_within(&mut child, TIMEOUT) else {
+        let _ = child.kill();
+        panic!("the container did not end on the forwarded SIGTERM");
     };
     assert_eq!(status.code(), Some(7), "{status}");
 }
@@ -712,14 +692,10 @@ fn started_with_ssh(args: &[&str]) -> (std::process::Child, Vec<u32>) {
 /// parent's death may need a moment).
 #[track_caller]
 fn assert_gone(ssh: &[u32], how: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while ssh.iter().any(|&pid| live_ssh(pid)) {
-        assert!(
-            Instant::now() < deadline,
-            "ssh processes {ssh:?} outlived the binary under test ({how})"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let what = format!("the end of ssh processes {ssh:?} after the binary under test ({how})");
+    wait_for(&what, Duration::from_secs(10), || {
+        !ssh.iter().any(|&pid| live_ssh(pid))
+    });
 }
 
 #[test]
@@ -760,8 +736,7 @@ fn no_ssh_process_outlives_dpty_however_it_ends() {
     // Held open: `wait` would close it, and the command could then end on its own, not by the
     // signal that dpty passes on.
     let stdin = child.stdin.take();
-    // SAFETY: kill with a valid pid of our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    send_signal(child.id(), libc::SIGTERM);
     let status = child.wait().unwrap();
     drop(stdin);
     // The docker CLI's exec exits 0 here; dpty passes SIGTERM on, and the command's status says so.
