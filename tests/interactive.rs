@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::{is_running, sleeper, unique_name, ContainerGuard, Pty, TIMEOUT};
 
@@ -18,34 +18,20 @@ fn assert_shell_works(pty: &mut Pty) {
     pty.expect(PROMPT, TIMEOUT);
 }
 
-/// Asks the shell for its TTY size until it reports `rows` x `cols`; resizes reach the container
-/// asynchronously, so a few seconds of asking is allowed.
-fn assert_size_becomes(pty: &mut Pty, rows: u16, cols: u16) {
-    let want = format!("size:{rows} {cols}:");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        pty.send(b"echo size:$(stty size):\r");
-        if pty.try_expect(&want, Duration::from_millis(500)).is_some() {
-            return;
-        }
-    }
-    panic!(
-        "the container's TTY never became {rows}x{cols}; output:\n{}",
-        support::escape(&pty.output())
-    );
-}
+/// How long a resize may take to reach the container.
+const RESIZED: Duration = Duration::from_secs(5);
 
 fn assert_follows_terminal_size(pty: &mut Pty) {
     pty.expect(PROMPT, TIMEOUT);
-    assert_size_becomes(pty, 20, 70);
+    pty.expect_size(20, 70, RESIZED);
 
     pty.resize(30, 100);
-    assert_size_becomes(pty, 30, 100);
+    pty.expect_size(30, 100, RESIZED);
 
     for n in 1..=5 {
         pty.resize(20 + n, 70 + n);
     }
-    assert_size_becomes(pty, 25, 75);
+    pty.expect_size(25, 75, RESIZED);
 
     pty.send(b"exit\r");
     assert_eq!(pty.wait(TIMEOUT), 0);

@@ -8,11 +8,9 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use support::{
-    code, container_exists, describe, docker, is_running, run_bin, unique_name, ContainerGuard,
-    Pty, TempDir, TIMEOUT,
+    code, container_exists, describe, docker, is_running, run_bin, unique_name, wait_for,
+    ContainerGuard, Pty, TempDir, TIMEOUT,
 };
 
 fn stdout(out: &std::process::Output) -> String {
@@ -48,16 +46,6 @@ fn succeeded(out: &std::process::Output) -> String {
     stdout(out)
 }
 
-/// Waits until `condition` holds, checking every few milliseconds, for at most [`TIMEOUT`].
-#[track_caller]
-fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + TIMEOUT;
-    while !condition() {
-        assert!(Instant::now() < deadline, "{what} within {TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn is_full_id(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -87,7 +75,7 @@ fn detach_prints_the_full_id_and_leaves_the_container_running() {
 fn detach_with_rm_removes_the_container_once_it_exits() {
     let (container, out) = run("detach-rm", &["-d", "--rm", "busybox", "true"]);
     assert!(is_full_id(succeeded(&out).trim()), "{}", describe(&out));
-    wait_until("the container was not removed after it exited", || {
+    wait_for("the container's removal after it exited", TIMEOUT, || {
         !container_exists(container.name())
     });
 }

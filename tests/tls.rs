@@ -8,9 +8,8 @@ mod support;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
-use support::{code, describe, run_command, TIMEOUT};
+use support::{code, describe, run_command, wait_for, TIMEOUT};
 
 /// A private TLS engine, stopped (by its recorded pid) when dropped.
 struct TlsEngine {
@@ -214,20 +213,14 @@ fn run_exec_and_stdin_eof_work_over_tls_and_a_wrong_ca_is_refused() {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null());
     let mut child = background.spawn().unwrap();
-    let mut ready = false;
-    for _ in 0..100 {
+    wait_for("the exec target's start", TIMEOUT, || {
         let out = run_command(
             engine.dpty("ca.pem", &["exec", &runner, "true"]),
             None,
             TIMEOUT,
         );
-        if code(&out) == 0 {
-            ready = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(ready, "the exec target never came up");
+        code(&out) == 0
+    });
     let out = run_command(
         engine.dpty("ca.pem", &["exec", "-i", &runner, "md5sum"]),
         Some(&data),
