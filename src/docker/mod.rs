@@ -75,6 +75,21 @@ impl ApiError {
     }
 }
 
+/// A failure of a call made through [`Client::api`], told as dpty's own
+/// calls tell theirs: the engine's words with the kind of failure, not the
+/// client library's "Docker responded with status code 404: ...".
+///
+/// ```no_run
+/// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+/// let info = client.api().info().await?;
+/// # Ok(()) }
+/// ```
+impl From<bollard::errors::Error> for crate::Error {
+    fn from(error: bollard::errors::Error) -> Self {
+        crate::Error::from(ApiError::from_bollard(error))
+    }
+}
+
 /// How long a plain REST call may wait for the engine's answer. Streams
 /// (attach, exec start, wait, pull) have no such limit.
 const REQUEST_TIMEOUT_SECS: u64 = 120;
@@ -279,7 +294,8 @@ impl Client {
     /// A bollard handle for plain REST calls, over the same transport: an
     /// escape hatch for what dpty's own API does not cover (listing images,
     /// events, ...). Its types are bollard's, and follow bollard's versions
-    /// rather than dpty's.
+    /// rather than dpty's; its errors become an [`Error`](crate::Error) with
+    /// `?`, worded as dpty's own.
     ///
     /// bollard logs every request body at its debug level (`tracing` target
     /// `bollard`), and a create or exec body carries the environment values

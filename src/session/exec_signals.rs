@@ -292,7 +292,10 @@ impl ExecProcess {
         let id = match api.create_exec(container, body).await {
             Ok(created) => created.id,
             Err(error) => {
-                self.unreachable_once(&format!("a second exec cannot be created: {error}"));
+                self.unreachable_once(&format!(
+                    "a second exec cannot be created: {}",
+                    crate::Error::from(error)
+                ));
                 return false;
             }
         };
