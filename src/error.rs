@@ -42,7 +42,8 @@ pub enum ErrorKind {
     NotATerminal,
     /// The detach keys are not a sequence docker understands.
     InvalidDetachKeys,
-    /// The engine's address cannot be used as given.
+    /// The engine's address cannot be used as given (nor the TLS files
+    /// named for it).
     InvalidAddress,
     /// The engine could not be reached at all.
     Unreachable,

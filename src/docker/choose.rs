@@ -103,8 +103,12 @@ impl Engine {
         self
     }
 
+    /// The way to the engine. TLS files that cannot be used make the address
+    /// unusable as given, as an unknown scheme does: the docker CLI refuses
+    /// both before it connects.
     pub(crate) fn transport(&self) -> anyhow::Result<Transport> {
         Transport::new(self.endpoint.clone(), self.tls.as_ref())
+            .map_err(|e| crate::error::mark(e, crate::ErrorKind::InvalidAddress))
     }
 }
 
