@@ -1,10 +1,12 @@
 //! Exit codes and failures, as the docker CLI reports them: the container's own code, 127 and 126 when
 //! the command cannot be found or run, 125 when the container cannot be created, and short messages
-//! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY.
+//! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY, in
+//! the engine's own words when a pull fails.
 
 mod support;
 
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use support::{bin, code, describe, docker, run_bin, run_command, unique_name, TIMEOUT};
 
@@ -68,7 +70,13 @@ fn unreachable_engine_fails_with_a_short_message_naming_the_socket() {
     let out = run_command(command, None, TIMEOUT);
     assert_ne!(code(&out), 0, "{}", describe(&out));
     let message = stderr(&out);
-    assert!(message.contains("/nonexistent.sock"), "{}", describe(&out));
+    // Named once: the message says each thing once.
+    assert_eq!(
+        message.matches("/nonexistent.sock").count(),
+        1,
+        "{}",
+        describe(&out)
+    );
     // docker prints the error and a "Run 'docker run --help'" hint: two lines, no more.
     let lines = message.lines().filter(|l| !l.trim().is_empty()).count();
     assert!(
@@ -163,4 +171,26 @@ fn attach_with_detach_keys_the_engine_refuses_exits_1() {
     if !bin().ends_with("docker") {
         assert!(stderr(&out).contains("ctrl-A"), "{}", describe(&out));
     }
+}
+
+#[test]
+fn a_missing_tag_is_reported_in_the_engine_s_words() {
+    let mut up = Command::new("bash");
+    up.args(["scripts/registry.sh", "up"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let out = run_command(up, None, Duration::from_secs(300));
+    assert!(out.status.success(), "registry.sh up: {}", describe(&out));
+    let port = std::env::var("DPTY_REGISTRY_PORT").unwrap_or_else(|_| "5000".into());
+    let image = format!("127.0.0.1:{port}/dpty-test/never-pushed:nosuchtag");
+    let out = run_bin(&["run", "--rm", &image, "true"], None, TIMEOUT);
+    assert_eq!(code(&out), 125, "{}", describe(&out));
+    let message = stderr(&out);
+    // The client library's own wording, not the engine's, would be "Docker responded with status
+    // code 404: ...".
+    assert!(
+        !message.contains("status code") && message.contains("manifest unknown"),
+        "{}",
+        describe(&out)
+    );
+    assert!(message.contains("never-pushed"), "{}", describe(&out));
 }

@@ -37,11 +37,18 @@ impl std::fmt::Display for Coded {
 
 /// The error as one line for the user, without the status markers.
 pub fn render(error: &anyhow::Error) -> String {
-    let parts: Vec<String> = error
-        .chain()
-        .map(|e| e.to_string())
-        .filter(|text| !text.is_empty())
-        .collect();
+    let mut parts = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !text.is_empty() {
+            parts.push(text);
+        }
+        // A library error names every step below it already; its sources
+        // are there for callers who look for one of them.
+        if cause.is::<dpty::Error>() {
+            break;
+        }
+    }
     parts.join(": ").replace('\n', " ")
 }
 
@@ -155,6 +162,9 @@ mod tests {
         assert_eq!(of_any_error(Command::Run, &error), GENERAL);
         assert_eq!(render(&error), "--memory: bad value");
         assert_eq!(of_any_error(Command::Run, &anyhow::anyhow!("other")), 125);
+        let library = dpty::Error::from(anyhow::anyhow!("no such socket").context("connecting"));
+        let error = anyhow::Error::new(library).context("running");
+        assert_eq!(render(&error), "running: connecting: no such socket");
         assert_eq!(of_any_error(Command::Exec, &anyhow::anyhow!("other")), 1);
     }
 }

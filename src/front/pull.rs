@@ -83,7 +83,10 @@ async fn follow(
 ) -> anyhow::Result<()> {
     let mut stream = std::pin::pin!(stream);
     while let Some(item) = stream.next().await {
-        let info = item.context(Coded(exit_code::ENGINE_REFUSED))?;
+        // The engine's words, as the docker CLI gives them, not bollard's.
+        let info = item
+            .map_err(dpty::Error::from)
+            .context(Coded(exit_code::ENGINE_REFUSED))?;
         if let Some(detail) = info.error_detail.as_ref().and_then(|d| d.message.as_ref()) {
             return Err(anyhow::anyhow!("{detail}").context(Coded(exit_code::ENGINE_REFUSED)));
         }
