@@ -12,7 +12,7 @@ use clap::Parser as _;
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
 use front::exit_code::{self, Command as Which};
-use front::{attach, exec, logging, opts, run};
+use front::{attach, exec, logging, opts, run, usage};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -72,7 +72,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
     // every phase after this listens to it.
     let mut signals = dpty::SignalSource::install()?;
     let local = LocalTerminal::detect();
-    let engine = dpty::Engine::choose(&dpty::EngineFlags::from(&cli))?;
+    // The docker CLI settles its engine before it looks at the command, and
+    // fails with status 1 whatever the command: an unknown context, a bad
+    // address, -H with --context.
+    let engine = dpty::Engine::choose(&dpty::EngineFlags::from(&cli)).map_err(local_failure)?;
     let docker_config = dpty::docker_config::config_dir(|key| std::env::var(key).ok());
     // Everything the user typed is checked before the engine is contacted,
     // so a bad flag never leaves a half-made container behind.
@@ -198,8 +201,8 @@ fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyho
 }
 
 /// Help and version (and help for a bare `dpty`, as with docker) go to stdout
-/// with status 0; a usage error is reported in one line plus a pointer to
-/// --help, with the docker CLI's status for it.
+/// with status 0; a mistake in the command line is reported in one line plus
+/// a pointer to the command's --help, with the docker CLI's status for it.
 fn usage_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match error.kind() {
@@ -212,26 +215,9 @@ fn usage_error(error: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            // clap's message is its first paragraph, e.g. "the following
-            // required arguments were not provided: <IMAGE>...".
-            let text = error.render().to_string();
-            let message: Vec<&str> = text
-                .lines()
-                .take_while(|line| !line.trim().is_empty())
-                .map(str::trim)
-                .collect();
-            let message = message.join(" ");
-            let message = message.strip_prefix("error: ").unwrap_or(&message);
-            eprintln!("dpty: {message}\nSee 'dpty --help'.");
-            // As the docker CLI: missing arguments 1, bad flags or values 125.
-            let code = match error.kind() {
-                ErrorKind::MissingRequiredArgument
-                | ErrorKind::TooFewValues
-                | ErrorKind::WrongNumberOfValues
-                | ErrorKind::MissingSubcommand => exit_code::GENERAL,
-                _ => exit_code::ENGINE_REFUSED,
-            };
-            ExitCode::from(code)
+            let mistake = usage::mistake(&error);
+            eprintln!("{}", mistake.text);
+            ExitCode::from(mistake.status)
         }
     }
 }

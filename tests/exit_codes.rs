@@ -1,14 +1,15 @@
 //! Exit codes and failures, as the docker CLI reports them: the container's own code, 127 and 126 when
 //! the command cannot be found or run, 125 when the container cannot be created, and short messages
-//! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY, in
-//! the engine's own words when a pull fails.
+//! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY; 1 for
+//! an unknown command, an unknown context or unusable TLS files, whatever the command; mistakes in
+//! the command line pointing at that command's help; the engine's own words when a pull fails.
 
 mod support;
 
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use support::{bin, code, describe, docker, run_bin, run_command, unique_name, TIMEOUT};
+use support::{bin, code, describe, docker, run_bin, run_command, unique_name, TempDir, TIMEOUT};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -170,6 +171,95 @@ fn attach_with_detach_keys_the_engine_refuses_exits_1() {
     // dpty passes on the engine's words; the docker CLI says only "received 400".
     if !bin().ends_with("docker") {
         assert!(stderr(&out).contains("ctrl-A"), "{}", describe(&out));
+    }
+}
+
+/// The binary under test run with `args` and no engine to reach, with a docker config directory of
+/// its own (no contexts in it): for what is refused before any engine is contacted.
+fn run_unconfigured(args: &[&str]) -> Output {
+    let config = TempDir::new("no-contexts");
+    let mut command = Command::new(bin());
+    command
+        .args(args)
+        .env("DOCKER_CONFIG", config.path())
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .env_remove("DOCKER_CONTEXT");
+    run_command(command, None, TIMEOUT)
+}
+
+#[test]
+fn an_unknown_command_exits_1_and_points_to_help() {
+    let out = run_unconfigured(&["nosuchcommand", "busybox"]);
+    assert_eq!(code(&out), 1, "{}", describe(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("unknown command") && message.contains("nosuchcommand"),
+        "{}",
+        describe(&out)
+    );
+    assert!(message.contains(" --help'"), "{}", describe(&out));
+}
+
+#[test]
+fn a_mistake_after_a_command_points_to_that_command_s_help() {
+    for (command, args, want) in [
+        ("run", &["run", "--nosuch", "busybox"][..], 125),
+        ("exec", &["exec", "--nosuch", "c", "true"][..], 125),
+        ("attach", &["attach", "--nosuch", "c"][..], 125),
+        ("run", &["run"][..], 1),
+        ("exec", &["exec", "c"][..], 1),
+        // One argument too many is a wrong count, not an unknown flag.
+        ("attach", &["attach", "a", "b"][..], 1),
+    ] {
+        let out = run_unconfigured(args);
+        assert_eq!(code(&out), want, "{args:?}: {}", describe(&out));
+        let pointer = format!(" {command} --help'");
+        assert!(
+            stderr(&out).contains(&pointer),
+            "{args:?}: {}",
+            describe(&out)
+        );
+    }
+    // Before any command, the pointer is to the main help; an unknown flag there is 125 too.
+    let out = run_unconfigured(&["--nosuch", "run", "busybox"]);
+    assert_eq!(code(&out), 125, "{}", describe(&out));
+    assert!(!stderr(&out).contains(" run --help"), "{}", describe(&out));
+}
+
+#[test]
+fn an_engine_that_cannot_be_settled_exits_1_whatever_the_command() {
+    let tls = [
+        "-H",
+        "tcp://127.0.0.1:9",
+        "--tlsverify",
+        "--tlscacert",
+        "/nonexistent/ca.pem",
+    ];
+    let both = [
+        "--context",
+        "nosuchcontext",
+        "-H",
+        "unix:///nonexistent.sock",
+    ];
+    for engine in [&["--context", "nosuchcontext"][..], &tls[..], &both[..]] {
+        for command in [
+            &["run", "--rm", "busybox", "true"][..],
+            &["exec", "c", "true"][..],
+            &["attach", "c"][..],
+        ] {
+            let args = [engine, command].concat();
+            let out = run_unconfigured(&args);
+            assert_eq!(code(&out), 1, "{args:?}: {}", describe(&out));
+            let message = stderr(&out);
+            assert!(
+                ["nosuchcontext", "/nonexistent/ca.pem", "--host"]
+                    .iter()
+                    .any(|name| message.contains(name)),
+                "{args:?}: {}",
+                describe(&out)
+            );
+            assert_eq!(message.lines().count(), 1, "{args:?}: {}", describe(&out));
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! The binary's front end: everything between the command line and the
 //! library. Settings are resolved here (`config`), `run`'s options become
-//! the create request (`opts`), pulls are shown (`pull`), and `exit_code`
-//! holds the one mapping from outcomes to docker's exit statuses.
+//! the create request (`opts`), pulls are shown (`pull`), `exit_code`
+//! holds the one mapping from outcomes to docker's exit statuses, and
+//! `usage` reports mistakes in the command line as docker does.
 
 pub mod attach;
 pub mod config;
@@ -11,3 +12,4 @@ pub mod logging;
 pub mod opts;
 pub mod pull;
 pub mod run;
+pub mod usage;

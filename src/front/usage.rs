@@ -1,0 +1,150 @@
+//! Mistakes in the command line itself, reported as the docker CLI reports
+//! them: what is wrong in one line, then where to read more (the help of the
+//! command that was being parsed, `dpty run --help` for a mistake after
+//! `run`), and docker's status for the kind of mistake.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+use crate::front::exit_code;
+
+/// What to print for a mistake in the command line, and the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistake {
+    /// Two lines: the mistake, then the pointer to `--help`.
+    pub text: String,
+    pub status: u8,
+}
+
+/// The report of a command line clap refused; not for help or version,
+/// which are no mistakes.
+pub fn mistake(error: &clap::Error) -> Mistake {
+    let command = command_path(error);
+    let message = match (error.kind(), error.get(ContextKind::InvalidSubcommand)) {
+        (ErrorKind::InvalidSubcommand, Some(ContextValue::String(name))) => {
+            format!("unknown command: {command} {name}")
+        }
+        _ => first_paragraph(error),
+    };
+    Mistake {
+        text: format!("dpty: {message}\nSee '{command} --help'."),
+        status: status(error),
+    }
+}
+
+/// As the docker CLI: an unknown command and a wrong number of arguments
+/// are 1; a bad flag, or a bad value for one, is 125.
+fn status(error: &clap::Error) -> u8 {
+    match error.kind() {
+        ErrorKind::InvalidSubcommand
+        | ErrorKind::MissingRequiredArgument
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues
+        | ErrorKind::MissingSubcommand => exit_code::GENERAL,
+        // One word too many (`attach a b`) is a wrong count too; a word
+        // that looks like a flag is an unknown flag.
+        ErrorKind::UnknownArgument => match error.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(arg)) if !arg.starts_with('-') => exit_code::GENERAL,
+            _ => exit_code::ENGINE_REFUSED,
+        },
+        _ => exit_code::ENGINE_REFUSED,
+    }
+}
+
+/// clap's message is its first paragraph, e.g. "the following required
+/// arguments were not provided: <IMAGE>...", put on one line.
+fn first_paragraph(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let message = message.join(" ");
+    message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_owned()
+}
+
+/// The command being parsed when clap gave up, `dpty run` or `dpty`, from
+/// the usage line clap keeps with the error.
+fn command_path(error: &clap::Error) -> String {
+    let usage = match error.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(usage)) => usage.to_string(),
+        _ => String::new(),
+    };
+    let usage = usage.trim_start();
+    let usage = usage.strip_prefix("Usage:").unwrap_or(usage);
+    let mut words = usage.split_whitespace();
+    let mut path = vec!["dpty"];
+    if words.next() == Some("dpty") {
+        if let Some(command) = words
+            .next()
+            .filter(|w| ["run", "exec", "attach"].contains(w))
+        {
+            path.push(command);
+        }
+    }
+    path.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn mistake_in(args: &[&str]) -> Mistake {
+        let argv = std::iter::once("dpty").chain(args.iter().copied());
+        let error = dpty::cli::Cli::try_parse_from(argv).unwrap_err();
+        mistake(&error)
+    }
+
+    #[test]
+    fn the_pointer_names_the_command_being_parsed() {
+        let cases: [(&[&str], &str); 7] = [
+            (&["run", "--nosuch", "busybox"], "dpty run"),
+            (&["run"], "dpty run"),
+            (
+                &["-H", "unix:///x", "exec", "--nosuch", "c", "sh"],
+                "dpty exec",
+            ),
+            (&["exec", "c"], "dpty exec"),
+            (&["attach", "--nosuch", "c"], "dpty attach"),
+            (&["--nosuch"], "dpty"),
+            (&["foo"], "dpty"),
+        ];
+        for (args, command) in cases {
+            let text = mistake_in(args).text;
+            let pointer = format!("\nSee '{command} --help'.");
+            assert!(text.ends_with(&pointer), "{args:?}: {text}");
+            assert_eq!(text.lines().count(), 2, "{args:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn statuses_are_docker_s() {
+        let cases: [(&[&str], u8); 9] = [
+            (&["foo"], 1),
+            (&["run"], 1),
+            (&["exec", "c"], 1),
+            (&["attach"], 1),
+            (&["attach", "a", "b"], 1),
+            (&["--nosuch"], 125),
+            (&["run", "--nosuch", "busybox"], 125),
+            (&["run", "--rm=maybe", "busybox"], 125),
+            (&["run", "-h"], 125),
+        ];
+        for (args, status) in cases {
+            assert_eq!(mistake_in(args).status, status, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_is_named_as_docker_names_it() {
+        let text = mistake_in(&["foo"]).text;
+        assert!(
+            text.starts_with("dpty: unknown command: dpty foo\n"),
+            "{text}"
+        );
+    }
+}
