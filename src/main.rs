@@ -12,7 +12,7 @@ use clap::Parser as _;
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
 use front::exit_code::{self, Command as Which};
-use front::{attach, exec, logging, opts, run, usage};
+use front::{attach, exec, interrupts, logging, opts, run, usage};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -42,22 +42,22 @@ fn main() -> ExitCode {
     // Log lines held while the terminal was raw come out before our own.
     logging::release();
     // The one place an outcome becomes an exit status.
-    let status = match outcome {
-        Ok(Dispatched::Ended(end)) => match exit_code::of_end(which, end) {
-            Ok(status) => status,
-            Err(message) => {
-                eprintln!("dpty: {message}");
-                exit_code::GENERAL
-            }
-        },
-        Ok(Dispatched::Interrupted(signal)) => exit_code::for_signal(signal),
+    let ending = match outcome {
+        Ok(Dispatched::Ended(end)) => exit_code::of_end(which, end, interrupts::received()),
+        Ok(Dispatched::Interrupted(signal)) => exit_code::of_signal(signal, interrupts::received()),
         Err(error) => {
             tracing::info!(error = %format!("{error:#}"), "failed");
             eprintln!("dpty: {}", exit_code::render(&error));
-            exit_code::of_any_error(which, &error)
+            exit_code::Ending {
+                status: exit_code::of_any_error(which, &error),
+                message: None,
+            }
         }
     };
-    ExitCode::from(status)
+    if let Some(message) = ending.message {
+        eprintln!("{message}");
+    }
+    ExitCode::from(ending.status)
 }
 
 /// What a command came to, short of a failure.
@@ -71,6 +71,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
     // The one signal source, installed before anything can be interrupted;
     // every phase after this listens to it.
     let mut signals = dpty::SignalSource::install()?;
+    interrupts::count()?;
     let local = LocalTerminal::detect();
     // The docker CLI settles its engine before it looks at the command, and
     // fails with status 1 whatever the command: an unknown context, a bad

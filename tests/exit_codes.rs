@@ -2,14 +2,18 @@
 //! the command cannot be found or run, 125 when the container cannot be created, and short messages
 //! naming what went wrong when the container or the engine is missing or stdin cannot be a TTY; 1 for
 //! an unknown command, an unknown context or unusable TLS files, whatever the command; mistakes in
-//! the command line pointing at that command's help; the engine's own words when a pull fails.
+//! the command line pointing at that command's help; the engine's own words when a pull fails; and
+//! docker's words and status 1 after the third interrupt.
 
 mod support;
 
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use support::{bin, code, describe, docker, run_bin, run_command, unique_name, TempDir, TIMEOUT};
+use support::{
+    bin, code, describe, docker, escape, is_docker, run_bin, run_command, send_signal,
+    skip_under_docker, unique_name, ContainerGuard, Pty, TempDir, TIMEOUT,
+};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -283,4 +287,129 @@ fn a_missing_tag_is_reported_in_the_engine_s_words() {
         describe(&out)
     );
     assert!(message.contains("never-pushed"), "{}", describe(&out));
+}
+
+/// A container command that acknowledges every SIGINT and SIGTERM it is passed, and otherwise
+/// ignores them, printing `ready` first.
+const IGNORES_INTERRUPTS: &str =
+    r#"trap "echo got-int" INT TERM; echo ready; while true; do sleep 0.1; done"#;
+
+/// Sends SIGINT, SIGTERM and SIGINT to the binary under test on `pty`, each once the one before
+/// has reached the container (two sent together may merge into one pending signal). The output
+/// must already show that the session is joined.
+fn interrupt_three_times(pty: &mut Pty) {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        send_signal(pty.pid(), signal);
+        pty.expect("got-int", TIMEOUT);
+    }
+    send_signal(pty.pid(), libc::SIGINT);
+}
+
+/// Waits for the end and checks it is the docker CLI's give-up: its words, status 1.
+#[track_caller]
+fn assert_gave_up(pty: &mut Pty) {
+    let status = pty.wait(TIMEOUT);
+    let output = escape(&pty.output());
+    assert_eq!(status, 1, "{output}");
+    assert!(
+        output.contains("got 3 SIGTERM/SIGINTs, forcefully exiting"),
+        "{output}"
+    );
+}
+
+#[test]
+fn three_interrupts_make_run_give_up_as_docker_does() {
+    for tty in [false, true] {
+        let container = ContainerGuard(unique_name("give-up-run"));
+        let streams = if tty { "-it" } else { "-i" };
+        let mut pty = Pty::bin(
+            &[
+                "run",
+                streams,
+                "--network",
+                "none",
+                "--name",
+                container.name(),
+                "busybox",
+                "sh",
+                "-c",
+                IGNORES_INTERRUPTS,
+            ],
+            24,
+            80,
+        );
+        pty.expect("ready", TIMEOUT);
+        interrupt_three_times(&mut pty);
+        assert_gave_up(&mut pty);
+    }
+}
+
+#[test]
+fn three_interrupts_make_attach_give_up_as_docker_does() {
+    let container = ContainerGuard(unique_name("give-up-attach"));
+    support::docker_run_detached(
+        container.name(),
+        r#"trap "echo got-int" INT TERM; while true; do echo tick; sleep 0.1; done"#,
+    );
+    let mut pty = Pty::bin(&["attach", container.name()], 24, 80);
+    // A tick seen through the session proves it is attached, its signal handlers in place.
+    pty.expect("tick", TIMEOUT);
+    interrupt_three_times(&mut pty);
+    assert_gave_up(&mut pty);
+}
+
+#[test]
+fn three_interrupts_make_exec_give_up_as_run_does() {
+    if skip_under_docker("docker exec cannot pass a signal on: it ends at the first, with 0") {
+        return;
+    }
+    let container = support::sleeper("give-up-exec");
+    let mut pty = Pty::bin(
+        &[
+            "exec",
+            "-i",
+            container.name(),
+            "sh",
+            "-c",
+            IGNORES_INTERRUPTS,
+        ],
+        24,
+        80,
+    );
+    pty.expect("ready", TIMEOUT);
+    interrupt_three_times(&mut pty);
+    assert_gave_up(&mut pty);
+}
+
+#[test]
+fn a_single_signal_that_ends_a_run_is_not_a_give_up() {
+    if is_docker() {
+        // The docker CLI ignores a first interrupt without the signal proxy.
+        eprintln!("skipped against the docker CLI: it waits for a third interrupt");
+        return;
+    }
+    let container = ContainerGuard(unique_name("one-signal"));
+    let mut pty = Pty::bin(
+        &[
+            "run",
+            "-i",
+            "--sig-proxy=false",
+            "--network",
+            "none",
+            "--name",
+            container.name(),
+            "busybox",
+            "sh",
+            "-c",
+            IGNORES_INTERRUPTS,
+        ],
+        24,
+        80,
+    );
+    pty.expect("ready", TIMEOUT);
+    send_signal(pty.pid(), libc::SIGINT);
+    let status = pty.wait(TIMEOUT);
+    let output = escape(&pty.output());
+    assert_eq!(status, 130, "{output}");
+    assert!(!output.contains("forcefully"), "{output}");
 }

@@ -24,6 +24,45 @@ pub fn for_signal(signal: i32) -> u8 {
     (128 + signal).clamp(0, 255) as u8
 }
 
+/// After this many SIGINTs and SIGTERMs, however many other signals came
+/// between, the docker CLI gives up: it says [`GAVE_UP`] and exits 1.
+pub const INTERRUPTS_TO_GIVE_UP: u32 = 3;
+
+/// The docker CLI's words when it gives up, leading newline included: it
+/// takes the message off the line a `^C` was echoed on.
+pub const GAVE_UP: &str = "\ngot 3 SIGTERM/SIGINTs, forcefully exiting";
+
+/// How dpty ends: its status, and what it says on stderr first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    pub status: u8,
+    /// Printed as it is, on a line of its own.
+    pub message: Option<&'static str>,
+}
+
+impl Ending {
+    fn silent(status: u8) -> Ending {
+        Ending {
+            status,
+            message: None,
+        }
+    }
+}
+
+/// The ending for a run that `signal` ended, when `interrupts` SIGINTs and
+/// SIGTERMs have come in all: after enough of them dpty gave up, as the
+/// docker CLI does, and says so as it does; a signal on its own (with
+/// `--sig-proxy=false`, or while setting up) ends it as the signal would.
+pub fn of_signal(signal: i32, interrupts: u32) -> Ending {
+    if interrupts >= INTERRUPTS_TO_GIVE_UP {
+        return Ending {
+            status: GENERAL,
+            message: Some(GAVE_UP),
+        };
+    }
+    Ending::silent(for_signal(signal))
+}
+
 /// Marks an error with the exit status it must produce. It is attached as
 /// context and prints as nothing, so the user sees only the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,18 +135,22 @@ pub fn of_any_error(command: Command, error: &anyhow::Error) -> u8 {
     }
 }
 
-/// The status for the way a session ended; `Err` with the message to show
-/// when the ending is a failure to report (a detach from `exec` or `attach`,
-/// which the docker CLI reports as "read escape sequence" with status 1).
-pub fn of_end(command: Command, end: dpty::SessionEnd) -> Result<u8, &'static str> {
+/// The ending for the way a session ended, `interrupts` being the SIGINTs
+/// and SIGTERMs received so far. A detach from `exec` or `attach` is a
+/// failure to report, as the docker CLI reports it: "read escape sequence"
+/// and status 1.
+pub fn of_end(command: Command, end: dpty::SessionEnd, interrupts: u32) -> Ending {
     match end {
         // The engine reports a 32-bit status; the process can only carry
         // its low byte, exactly as `os.Exit` in the docker CLI does.
-        dpty::SessionEnd::Exited(status) => Ok((status & 0xff) as u8),
-        dpty::SessionEnd::Detached if command == Command::Run => Ok(0),
-        dpty::SessionEnd::Detached => Err("read escape sequence"),
-        dpty::SessionEnd::OutputClosed => Ok(BROKEN_PIPE),
-        dpty::SessionEnd::Signalled(signal) => Ok(for_signal(signal)),
+        dpty::SessionEnd::Exited(status) => Ending::silent((status & 0xff) as u8),
+        dpty::SessionEnd::Detached if command == Command::Run => Ending::silent(0),
+        dpty::SessionEnd::Detached => Ending {
+            status: GENERAL,
+            message: Some("dpty: read escape sequence"),
+        },
+        dpty::SessionEnd::OutputClosed => Ending::silent(BROKEN_PIPE),
+        dpty::SessionEnd::Signalled(signal) => of_signal(signal, interrupts),
     }
 }
 
@@ -116,25 +159,54 @@ mod tests {
     use super::*;
     use dpty::{ErrorKind, SessionEnd};
 
+    fn status(command: Command, end: SessionEnd) -> u8 {
+        let ending = of_end(command, end, 0);
+        assert_eq!(ending.message, None, "{end:?}");
+        ending.status
+    }
+
     #[test]
     fn container_status_is_passed_through_with_its_low_byte() {
-        for (status, code) in [(0, 0), (42, 42), (137, 137), (256, 0), (-1, 255)] {
-            assert_eq!(of_end(Command::Run, SessionEnd::Exited(status)), Ok(code));
+        for (exited, code) in [(0, 0), (42, 42), (137, 137), (256, 0), (-1, 255)] {
+            assert_eq!(status(Command::Run, SessionEnd::Exited(exited)), code);
         }
     }
 
     #[test]
     fn a_detach_is_success_for_run_and_an_error_for_the_others() {
-        assert_eq!(of_end(Command::Run, SessionEnd::Detached), Ok(0));
-        assert!(of_end(Command::Exec, SessionEnd::Detached).is_err());
-        assert!(of_end(Command::Attach, SessionEnd::Detached).is_err());
+        assert_eq!(status(Command::Run, SessionEnd::Detached), 0);
+        for command in [Command::Exec, Command::Attach] {
+            let ending = of_end(command, SessionEnd::Detached, 0);
+            assert_eq!(ending.status, GENERAL);
+            assert_eq!(ending.message, Some("dpty: read escape sequence"));
+        }
     }
 
     #[test]
     fn signals_map_to_128_plus_the_number() {
         assert_eq!(for_signal(15), 143);
-        assert_eq!(of_end(Command::Exec, SessionEnd::Signalled(2)), Ok(130));
-        assert_eq!(of_end(Command::Run, SessionEnd::OutputClosed), Ok(141));
+        assert_eq!(status(Command::Exec, SessionEnd::Signalled(2)), 130);
+        assert_eq!(status(Command::Run, SessionEnd::OutputClosed), 141);
+        // One or two interrupts end nothing by themselves: a signal that
+        // ended the run on its own is still the signal's status.
+        assert_eq!(of_signal(15, 2), Ending::silent(143));
+    }
+
+    #[test]
+    fn the_third_interrupt_gives_up_with_docker_s_words_and_status() {
+        for command in [Command::Run, Command::Exec, Command::Attach] {
+            for signal in [2, 15] {
+                let ending = of_end(command, SessionEnd::Signalled(signal), 3);
+                assert_eq!(ending.status, 1);
+                assert_eq!(
+                    ending.message,
+                    Some("\ngot 3 SIGTERM/SIGINTs, forcefully exiting")
+                );
+            }
+        }
+        assert_eq!(of_signal(1, 4).status, 1);
+        // A container that exits on the interrupts it was passed keeps its status.
+        assert_eq!(of_end(Command::Run, SessionEnd::Exited(7), 3).status, 7);
     }
 
     #[test]

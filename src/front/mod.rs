@@ -8,6 +8,7 @@ pub mod attach;
 pub mod config;
 pub mod exec;
 pub mod exit_code;
+pub mod interrupts;
 pub mod logging;
 pub mod opts;
 pub mod pull;
