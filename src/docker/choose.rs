@@ -103,6 +103,12 @@ impl Engine {
         self
     }
 
+    /// The engine the docker context `name` in `config_dir` points at, with
+    /// the context's own TLS files if it has any.
+    pub(crate) fn in_context(config_dir: &Path, name: &str) -> anyhow::Result<Engine> {
+        in_context(config_dir, name, &|path: &Path| path.exists(), || None)
+    }
+
     /// The way to the engine. TLS files that cannot be used make the address
     /// unusable as given, as an unknown scheme does: the docker CLI refuses
     /// both before it connects.
@@ -149,19 +155,8 @@ pub(crate) fn choose(
         .or_else(|| env("DOCKER_CONTEXT"))
         .or_else(|| context::current(&config_dir));
     if let Some(name) = name.filter(|n| n != "default") {
-        let found = context::load(&config_dir, &name)?;
-        let tls = match &found.tls_dir {
-            Some(dir) => Some(TlsOptions {
-                verify: !found.skip_tls_verify,
-                ca: Some(dir.join("ca.pem")).filter(|p| exists(p)),
-                cert: Some(dir.join("cert.pem")).filter(|p| exists(p)),
-                key: Some(dir.join("key.pem")).filter(|p| exists(p)),
-            }),
-            None => tls_from_flags(cli, &env, &config_dir, &exists),
-        };
-        let endpoint =
-            Endpoint::parse(&found.host).with_context(|| format!("in context '{name}'"))?;
-        return Ok(Engine { endpoint, tls });
+        let flags_tls = || tls_from_flags(cli, &env, &config_dir, &exists);
+        return in_context(&config_dir, &name, &exists, flags_tls);
     }
     let mut candidates = vec![PathBuf::from(DEFAULT_SOCKET)];
     if let Some(runtime_dir) = env("XDG_RUNTIME_DIR") {
@@ -177,6 +172,29 @@ pub(crate) fn choose(
         endpoint: Endpoint::Unix(socket),
         tls: None,
     })
+}
+
+/// The engine the docker context `name` points at: TLS with the context's
+/// own files when it has some, else `tls` (the flags', for the context the
+/// docker CLI would use; none for a context that names a swarm node).
+pub(crate) fn in_context(
+    config_dir: &Path,
+    name: &str,
+    exists: &impl Fn(&Path) -> bool,
+    tls: impl FnOnce() -> Option<TlsOptions>,
+) -> anyhow::Result<Engine> {
+    let found = context::load(config_dir, name)?;
+    let tls = match &found.tls_dir {
+        Some(dir) => Some(TlsOptions {
+            verify: !found.skip_tls_verify,
+            ca: Some(dir.join("ca.pem")).filter(|p| exists(p)),
+            cert: Some(dir.join("cert.pem")).filter(|p| exists(p)),
+            key: Some(dir.join("key.pem")).filter(|p| exists(p)),
+        }),
+        None => tls(),
+    };
+    let endpoint = Endpoint::parse(&found.host).with_context(|| format!("in context '{name}'"))?;
+    Ok(Engine { endpoint, tls })
 }
 
 /// TLS as the flags and `DOCKER_TLS_VERIFY`/`DOCKER_CERT_PATH` ask for it.

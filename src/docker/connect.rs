@@ -305,6 +305,7 @@ mod tests {
             host: "host".into(),
             port: None,
             path: None,
+            options: Vec::new(),
         });
         assert_eq!(Endpoint::parse("ssh://me@host").unwrap(), expected);
         assert_eq!(Endpoint::parse_tls("ssh://me@host").unwrap(), expected);

@@ -118,6 +118,22 @@ pub fn proxy_env(config_dir: &Path, host: &str) -> Vec<(String, String)> {
     env
 }
 
+/// Whether a context of that name exists, as the docker CLI would find it.
+pub(crate) fn exists(config_dir: &Path, name: &str) -> bool {
+    meta_path(config_dir, name).is_file()
+}
+
+/// Where the docker CLI keeps the named context's metadata: under the
+/// sha256 of its name.
+fn meta_path(config_dir: &Path, name: &str) -> PathBuf {
+    let id = format!("{:x}", Sha256::digest(name.as_bytes()));
+    config_dir
+        .join("contexts")
+        .join("meta")
+        .join(id)
+        .join("meta.json")
+}
+
 /// Reads the named context's docker endpoint.
 pub(crate) fn load(config_dir: &Path, name: &str) -> anyhow::Result<ContextEndpoint> {
     #[derive(Deserialize)]
@@ -133,11 +149,7 @@ pub(crate) fn load(config_dir: &Path, name: &str) -> anyhow::Result<ContextEndpo
         skip_tls_verify: bool,
     }
     let id = format!("{:x}", Sha256::digest(name.as_bytes()));
-    let meta_path = config_dir
-        .join("contexts")
-        .join("meta")
-        .join(&id)
-        .join("meta.json");
+    let meta_path = meta_path(config_dir, name);
     let text = match std::fs::read_to_string(&meta_path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -200,6 +212,8 @@ mod tests {
             r#"{"auths":{},"currentContext":"remote"}"#,
         );
         assert_eq!(current(&dir).as_deref(), Some("remote"));
+        assert!(exists(&dir, "remote"));
+        assert!(!exists(&dir, "other"));
         let endpoint = load(&dir, "remote").unwrap();
         assert_eq!(endpoint.host, "tcp://127.0.0.1:2376");
         assert!(!endpoint.skip_tls_verify);

@@ -13,6 +13,7 @@ pub mod context;
 mod hijack;
 pub mod ops;
 mod ssh;
+pub mod swarm;
 mod tls;
 
 use std::fmt;
@@ -385,6 +386,12 @@ impl Client {
         let marked = error.downcast_ref::<crate::error::Kind>();
         marked.is_some_and(|k| matches!(k.0, ErrorKind::EngineGone | ErrorKind::Unreachable))
             || error.chain().any(|e| e.is::<Unreachable>())
+    }
+
+    /// The engine's address, as the user would give it (`unix:///...`,
+    /// `ssh://...`), for messages.
+    pub(crate) fn address(&self) -> String {
+        self.transport.endpoint.to_string()
     }
 
     /// The error to report when the engine went away mid-session.

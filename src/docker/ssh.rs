@@ -45,6 +45,10 @@ pub struct SshSpec {
     pub port: Option<u16>,
     /// The engine's socket on the remote host; its default when `None`.
     pub path: Option<String>,
+    /// More arguments for `ssh`, before dpty's own options (ssh keeps the
+    /// first value it is given for an option, so these win): `-J bastion`,
+    /// `-o ConnectTimeout=5`. Never part of an `ssh://` address.
+    pub options: Vec<String>,
 }
 
 /// Seconds ssh may take to reach the host, as the docker CLI allows.
@@ -67,7 +71,8 @@ impl SshSpec {
     /// the remote command. `--` keeps a host name that starts with `-` from
     /// being read as an option.
     pub fn args(&self) -> Vec<String> {
-        let mut args: Vec<String> = vec![
+        let mut args: Vec<String> = self.options.clone();
+        args.extend::<[String; 7]>([
             "-o".into(),
             format!("ConnectTimeout={CONNECT_TIMEOUT}"),
             // Fail instead of prompting: nobody could answer a prompt.
@@ -78,7 +83,7 @@ impl SshSpec {
             "none".into(),
             // No TTY on the remote side, so no login shell and no line editing.
             "-T".into(),
-        ];
+        ]);
         if let Some(user) = &self.user {
             args.extend(["-l".into(), user.clone()]);
         }
@@ -98,6 +103,7 @@ impl SshSpec {
     /// The plain `ssh` command that must log in for this address to work.
     pub fn login_command(&self) -> String {
         let mut words = vec!["ssh".to_owned()];
+        words.extend(self.options.iter().map(|word| shell_quote(word)));
         if let Some(port) = self.port {
             words.extend(["-p".into(), port.to_string()]);
         }
@@ -171,6 +177,7 @@ fn parse_url(address: &str) -> Result<SshSpec, String> {
         host: host.to_owned(),
         port,
         path: Some(path).filter(|p| !p.is_empty()),
+        options: Vec::new(),
     })
 }
 
@@ -599,6 +606,7 @@ mod tests {
             host: host.to_owned(),
             port,
             path: path.map(str::to_owned),
+            options: Vec::new(),
         }
     }
 
@@ -792,6 +800,18 @@ mod tests {
         let login = |url| SshSpec::parse(url).unwrap().login_command();
         assert_eq!(login("ssh://me@host:2222/x.sock"), "ssh -p 2222 me@host");
         assert_eq!(login("ssh://host"), "ssh host");
+    }
+
+    #[test]
+    fn extra_options_come_first_so_that_they_win() {
+        let mut spec = SshSpec::parse("ssh://me@host").unwrap();
+        spec.options = vec!["-J".into(), "bastion".into(), "-oPort=2222".into()];
+        let args = spec.args();
+        assert_eq!(args[..4], ["-J", "bastion", "-oPort=2222", "-o"]);
+        assert_eq!(args[4], "ConnectTimeout=30");
+        assert_eq!(spec.login_command(), "ssh -J bastion -oPort=2222 me@host");
+        // They are not part of the address.
+        assert_eq!(spec.to_string(), "ssh://me@host");
     }
 
     #[test]
