@@ -63,7 +63,9 @@ pub mod fuzzing {
     pub use crate::pump::demux::{Demuxer, Piece};
 }
 pub use pump::Streams;
-pub use session::{Outputs, Session, SessionEnd};
+pub use session::{
+    FanOut, Outputs, Reach, Route, ServiceTask, Session, SessionEnd, SwarmNode, TaskEnd,
+};
 
 /// The README's Rust examples, compiled and checked with the doctests.
 #[cfg(doctest)]

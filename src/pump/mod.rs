@@ -36,7 +36,7 @@ use keys::Detector;
 use resize::Resizer;
 use select::{session, Options, Pipes};
 use splice::Splice;
-use stdio::StdStream;
+pub(crate) use stdio::StdStream;
 use terminal::RawMode;
 
 pub use given::Streams;

@@ -10,6 +10,9 @@
 //!
 //! One file per target: `container.rs` (run, attach), `exec.rs` (exec), with
 //! `exec_signals.rs`, which finds an exec's process to signal and hang up.
+//! A task of a Swarm service is found, and its node reached, by
+//! `service.rs`, then joined as a container; `fan_out.rs` runs one command
+//! in every task of a service at once.
 
 use bollard::models::ContainerStateStatusEnum;
 use futures_util::future::BoxFuture;
@@ -17,11 +20,16 @@ use tracing::{debug, info};
 
 use crate::docker::ops::Process;
 use crate::docker::ops::{self, ExecSpec};
-use crate::docker::{Client, Hijacked};
+use crate::docker::{ApiError, Client, Hijacked};
 use crate::error::{mark, ErrorKind, Result};
 mod container;
 mod exec;
 mod exec_signals;
+mod fan_out;
+mod service;
+
+pub use fan_out::{FanOut, TaskEnd};
+pub use service::{Reach, Route, ServiceTask, SwarmNode};
 
 use container::ContainerTarget;
 use exec::ExecTarget;
@@ -477,11 +485,14 @@ async fn find(
             exec: false,
         }),
         Wanted::Attach(name) | Wanted::Start(name) => {
-            let info = client
-                .api()
-                .inspect_container(name, None)
-                .await
-                .map_err(Client::error)?;
+            let inspected = client.api().inspect_container(name, None).await;
+            let info = match inspected.map_err(Client::error) {
+                Ok(info) => info,
+                Err(error) if matches!(target, Wanted::Attach(_)) => {
+                    return Err(missing(client, name, "attach", error).await)
+                }
+                Err(error) => return Err(error),
+            };
             let id = info.id.unwrap_or_else(|| name.clone());
             let config = info.config.unwrap_or_default();
             let start_after = match info.state.and_then(|s| s.status) {
@@ -522,7 +533,10 @@ async fn find(
                 console_size: size.filter(|_| tty),
                 detach_keys: Some(keys_spec.to_owned()),
             };
-            let id = ops::create_exec(client, container, process, &spec).await?;
+            let id = match ops::create_exec(client, container, process, &spec).await {
+                Ok(id) => id,
+                Err(error) => return Err(missing(client, container, "exec", error).await),
+            };
             info!(%id, "exec created");
             Ok(Found {
                 id,
@@ -554,6 +568,22 @@ async fn find(
                 exec: true,
             })
         }
+    }
+}
+
+/// A container the engine does not have may be a swarm's task or service
+/// (`web.1`): the refusal then says which command was meant.
+async fn missing(client: &Client, name: &str, verb: &str, error: anyhow::Error) -> anyhow::Error {
+    if ApiError::status_of(&error) != Some(404) {
+        return error;
+    }
+    match service::missing_container(client, name, verb).await {
+        Some(message) => ApiError {
+            status: 404,
+            message,
+        }
+        .into(),
+        None => error,
     }
 }
 
