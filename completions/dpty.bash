@@ -82,7 +82,7 @@ _dpty() {
             return 0
             ;;
         dpty__subcmd__attach)
-            opts="-H -h -V --detach-keys --record --record-input --sig-proxy --no-stdin --logs --exec --leave-running --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
+            opts="-h -H -V --detach-keys --record --record-input --sig-proxy --no-stdin --logs --exec --leave-running --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,7 +136,7 @@ _dpty() {
             return 0
             ;;
         dpty__subcmd__exec)
-            opts="-i -t -T -d -e -w -u -H -h -V --interactive --tty --no-tty --detach --env --env-file --workdir --user --privileged --detach-keys --record --record-input --sig-proxy --leave-running --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version"
+            opts="-i -t -T -d -e -w -u -h -H -V --interactive --tty --no-tty --detach --env --env-file --workdir --user --privileged --detach-keys --record --record-input --sig-proxy --leave-running --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -24,36 +24,36 @@ function __fish_dpty_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c dpty -n "__fish_dpty_needs_command" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
-complete -c dpty -n "__fish_dpty_needs_command" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`). Before the command only, as with docker: `dpty run -c` is --cpu-shares' -r
+complete -c dpty -n "__fish_dpty_needs_command" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -s c -l context -d 'Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`; before the command only, as with docker: `dpty run -c` is --cpu-shares)' -r
 complete -c dpty -n "__fish_dpty_needs_command" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_needs_command" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_needs_command" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
-complete -c dpty -n "__fish_dpty_needs_command" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_needs_command" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
 complete -c dpty -n "__fish_dpty_needs_command" -l log-file -d 'Write logs to this file instead of stderr' -r -F
 complete -c dpty -n "__fish_dpty_needs_command" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_needs_command" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
-complete -c dpty -n "__fish_dpty_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dpty -n "__fish_dpty_needs_command" -s h -l help -d 'Print help (the man page says more)'
 complete -c dpty -n "__fish_dpty_needs_command" -s V -l version -d 'Print version'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start a container from an image, attached to this terminal (docker run)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l rm -d 'Remove the container and its anonymous volumes when it exits (docker --rm)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l name -d 'Name the container (docker --name)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s e -l env -d 'Set an environment variable: KEY=VALUE or KEY (docker -e; KEY alone passes on this one\'s value)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (docker --entrypoint)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l pull -d 'When to pull the image: missing (when not present), always, or never (docker --pull)' -r -f -a "missing\t'Pull when the engine does not have the image'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l pull -d 'When to pull the image: missing (default), always, never' -r -f -a "missing\t'Pull when the engine does not have the image'
 always\t'Pull before every run'
 never\t'Never pull; fail when the image is missing'"
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l disable-content-trust -d 'Skip image verification; dpty never verifies, so only true is accepted (docker --disable-content-trust)' -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l disable-content-trust -d 'Only true: dpty never verifies images' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its id (docker -d)' -f -a "true\t''
 false\t''"
@@ -69,7 +69,7 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l domainname -d 'Contain
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s l -l label -d 'Set metadata: KEY=VALUE (docker -l; repeatable)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l label-file -d 'Read labels from a file of KEY=VALUE lines (docker --label-file)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l annotation -d 'Add an annotation passed to the OCI runtime: KEY=VALUE (docker --annotation; API 1.43+)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l platform -d 'Platform of the image, e.g. linux/amd64, also for the pull (docker --platform)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l platform -d 'Platform of the image, e.g. linux/amd64 (docker --platform; also for the pull; default DOCKER_DEFAULT_PLATFORM)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-cmd -d 'Command that checks the container\'s health (docker --health-cmd)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-interval -d 'Time between health checks, e.g. 30s (docker --health-interval)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l health-retries -d 'Consecutive failures before the container is unhealthy (docker --health-retries)' -r
@@ -80,9 +80,9 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l no-healthcheck -d 'Dis
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-driver -d 'Logging driver for the container (docker --log-driver)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-opt -d 'Logging driver option: KEY=VALUE (docker --log-opt; repeatable)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -l net -d 'Connect to a network: none, host, bridge, container:NAME, a network name, or name=NET,alias=A,ip=IP,... (docker --network; repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l network -l net -d 'Network to join: NAME, none, host or container:NAME' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l network-alias -d 'Network-scoped alias for the container (docker --network-alias)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s) to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s p -l publish -d 'Publish a port to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p; a range of ports too)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random host ports (docker -P)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l expose -d 'Expose a port or a range of ports (docker --expose)' -r
@@ -95,15 +95,15 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l ip6 -d 'IPv6 address, 
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l link -d 'Link to another container: NAME[:ALIAS] (docker --link)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l link-local-ip -d 'Container IPv4/IPv6 link-local address (docker --link-local-ip)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l mac-address -d 'Container MAC address, e.g. 92:d0:c6:0a:29:33 (docker --mac-address; API 1.44+)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s v -l volume -d 'Mount a volume: [SOURCE:]TARGET[:OPTIONS]; TARGET alone makes an anonymous volume (docker -v)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l mount -d 'Attach a mount: type=bind|volume|tmpfs,source=...,target=...[,OPTION...] (docker --mount)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s v -l volume -d 'Mount a volume: [SOURCE:]TARGET[:OPTIONS] (docker -v; TARGET alone makes an anonymous volume)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l mount -d 'Attach a mount: type=TYPE,source=SRC,target=DST[,OPTION...] (docker --mount; TYPE is bind, volume or tmpfs)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS] (docker --tmpfs)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container: NAME[:ro|rw] (docker --volumes-from)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l volume-driver -d 'Volume driver for the container\'s volumes (docker --volume-driver)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l read-only -d 'Mount the root filesystem read-only (docker --read-only)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l storage-opt -d 'Storage driver option: KEY=VALUE (docker --storage-opt)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l use-api-socket -d 'Bind mount the engine\'s API socket into the container, with registry credentials from the docker config (docker --use-api-socket)' -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l use-api-socket -d 'Bind mount the engine\'s API socket into the container (docker --use-api-socket; an engine reached by a unix socket only; registry credentials are not copied in)' -f -a "true\t''
 false\t''"
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-add -d 'Add a Linux capability (docker --cap-add)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cap-drop -d 'Drop a Linux capability (docker --cap-drop)' -r
@@ -136,12 +136,12 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpuset-cpus -d 'CPUs t
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpuset-mems -d 'Memory nodes to use, e.g. 0-3 or 0,1 (docker --cpuset-mems)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l blkio-weight -d 'Block IO weight, 10 to 1000, or 0 to disable (docker --blkio-weight)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l blkio-weight-device -d 'Block IO weight of a device: DEVICE:WEIGHT (docker --blkio-weight-device)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-bps -d 'Limit read rate from a device: DEVICE:RATE, e.g. /dev/sda:1mb (docker --device-read-bps)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-bps -d 'Limit read rate from a device: DEVICE:RATE (docker --device-read-bps; e.g. /dev/sda:1mb)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-write-bps -d 'Limit write rate to a device: DEVICE:RATE (docker --device-write-bps)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-iops -d 'Limit read operations per second from a device: DEVICE:N (docker --device-read-iops)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-write-iops -d 'Limit write operations per second to a device: DEVICE:N (docker --device-write-iops)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-read-iops -d 'Limit reads per second from a device: DEVICE:N (docker --device-read-iops)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-write-iops -d 'Limit writes per second to a device: DEVICE:N (docker --device-write-iops)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l pids-limit -d 'Process limit; -1 for unlimited (docker --pids-limit)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD], e.g. nofile=1024:2048 (docker --ulimit)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD] (docker --ulimit; e.g. nofile=1024:2048)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l shm-size -d 'Size of /dev/shm, e.g. 64m (docker --shm-size)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l device -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS], or a CDI name (docker --device)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l device-cgroup-rule -d 'Add a rule to the cgroup\'s allowed devices, e.g. \'c 1:3 mr\' (docker --device-cgroup-rule)' -r
@@ -150,16 +150,16 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-count -d 'CPU coun
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l cpu-percent -d 'CPU percent (docker --cpu-percent; engines on Windows only)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l io-maxbandwidth -d 'Maximum IO bandwidth of the system drive (docker --io-maxbandwidth; engines on Windows only)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l io-maxiops -d 'Maximum IO operations per second of the system drive (docker --io-maxiops; engines on Windows only)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l log-file -d 'Write logs to this file instead of stderr' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s i -l interactive -d 'Keep stdin attached (docker -i). Default: attached when stdin is a terminal'
-complete -c dpty -n "__fish_dpty_using_subcommand run" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s i -l interactive -d 'Keep stdin attached, by default when stdin is a terminal (docker -i)'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -s t -l tty -d 'Allocate a TTY, by default when stdin and stdout are terminals (docker -t)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
-complete -c dpty -n "__fish_dpty_using_subcommand run" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
+complete -c dpty -n "__fish_dpty_using_subcommand run" -l record-input -d 'With --record, record what is typed too, passwords included'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l privileged -d 'Give the process extended privileges (docker --privileged)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s q -l quiet -d 'Print nothing while pulling (docker -q)'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l help -d 'Print help (-h is --hostname, as with docker)'
@@ -168,48 +168,48 @@ complete -c dpty -n "__fish_dpty_using_subcommand run" -l tlsverify -d 'Use TLS 
 complete -c dpty -n "__fish_dpty_using_subcommand run" -s V -l version -d 'Print version'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s d -l detach -d 'Start the command in the background and return at once (docker exec -d)' -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s e -l env -d 'Set an environment variable: KEY=VALUE, or KEY to pass on this one\'s value (docker -e)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s e -l env -d 'Set an environment variable: KEY=VALUE or KEY (docker -e; KEY alone passes on this one\'s value)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l log-file -d 'Write logs to this file instead of stderr' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s i -l interactive -d 'Keep stdin attached (docker -i). Default: attached when stdin is a terminal'
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s t -l tty -d 'Allocate a TTY (docker -t). Default: when stdin and stdout are terminals'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s i -l interactive -d 'Keep stdin attached, by default when stdin is a terminal (docker -i)'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s t -l tty -d 'Allocate a TTY, by default when stdin and stdout are terminals (docker -t)'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l privileged -d 'Give the process extended privileges (docker --privileged)'
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -l leave-running -d 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l record-input -d 'With --record, record what is typed too, passwords included'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -l leave-running -d 'Leave the command running when dpty ends before it'
+complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print help (the man page says more)'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
-complete -c dpty -n "__fish_dpty_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c dpty -n "__fish_dpty_using_subcommand exec" -s V -l version -d 'Print version'
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches and leaves the container running (docker --detach-keys), e.g. ctrl-a,b; default ctrl-p,ctrl-q' -r
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record -d 'Record the session in FILE as an asciicast v2 file (asciinema\'s format: play it with `asciinema play FILE`): the output with its timing and every change of terminal size' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward signals dpty receives to the container, or with exec to the command (docker --sig-proxy); --sig-proxy=false to turn off' -f -a "true\t''
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
 false\t''"
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-level -d 'Log level: error, warn, info, debug or trace (or a tracing filter)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l log-file -d 'Write logs to this file instead of stderr' -r -F
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record-input -d 'With --record, record what is typed too. Off by default: keystrokes can hold passwords'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l record-input -d 'With --record, record what is typed too, passwords included'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l no-stdin -d 'Do not attach stdin; show output only (docker --no-stdin)'
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l logs -d 'Replay the output the container produced before attaching, then follow it'
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l exec -d 'The target is an exec instance created (not started) elsewhere: start it attached'
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -l leave-running -d 'Leave the command running when dpty ends before it (a closed terminal, a signal, a lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l logs -d 'Replay the container\'s output so far, then follow it'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l exec -d 'The target is an exec instance created elsewhere: start it'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -l leave-running -d 'Leave the command running when dpty ends before it'
+complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print help (the man page says more)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
-complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s V -l version -d 'Print version'
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.

@@ -7,15 +7,13 @@ mod front;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
 use front::exit_code::{self, Command as Which};
 use front::{attach, exec, interrupts, logging, opts, run, usage};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };

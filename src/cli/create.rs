@@ -15,7 +15,7 @@ pub struct ContainerArgs {
     /// Run the container in the background and print its id (docker -d)
     #[arg(short = 'd', long, help_heading = "Running", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub detach: bool,
 
@@ -80,12 +80,13 @@ pub struct ContainerArgs {
     )]
     pub annotations: Vec<String>,
 
-    /// Platform of the image, e.g. linux/amd64, also for the pull (docker --platform)
+    /// Platform of the image, e.g. linux/amd64 (docker --platform; also for the pull;
+    /// default DOCKER_DEFAULT_PLATFORM)
     #[arg(
         long,
         help_heading = "Container",
         env = "DOCKER_DEFAULT_PLATFORM",
-        hide_env_values = true,
+        hide_env = true,
         value_name = "PLATFORM"
     )]
     pub platform: Option<String>,
@@ -142,7 +143,7 @@ pub struct ContainerArgs {
     /// Disable the image's HEALTHCHECK (docker --no-healthcheck)
     #[arg(long, help_heading = "Container", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub no_healthcheck: bool,
 
@@ -159,6 +160,8 @@ pub struct ContainerArgs {
     /// name=NET,alias=A,ip=IP,... (docker --network; repeatable)
     #[arg(
         long = "network",
+        help = "Network to join: NAME, none, host or container:NAME",
+        long_help,
         visible_alias = "net",
         help_heading = "Network",
         value_name = "NETWORK"
@@ -174,7 +177,8 @@ pub struct ContainerArgs {
     )]
     pub network_aliases: Vec<String>,
 
-    /// Publish a container's port(s) to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p)
+    /// Publish a port to the host: [IP:][HOST:]CONTAINER[/PROTO] (docker -p; a range of
+    /// ports too)
     #[arg(
         short = 'p',
         long = "publish",
@@ -186,7 +190,7 @@ pub struct ContainerArgs {
     /// Publish all exposed ports to random host ports (docker -P)
     #[arg(short = 'P', long, help_heading = "Network", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub publish_all: bool,
 
@@ -236,7 +240,8 @@ pub struct ContainerArgs {
     pub mac_address: Option<String>,
 
     // --- Storage ------------------------------------------------------------------------------
-    /// Mount a volume: [SOURCE:]TARGET[:OPTIONS]; TARGET alone makes an anonymous volume (docker -v)
+    /// Mount a volume: [SOURCE:]TARGET[:OPTIONS] (docker -v; TARGET alone makes an anonymous
+    /// volume)
     #[arg(
         short = 'v',
         long = "volume",
@@ -245,7 +250,8 @@ pub struct ContainerArgs {
     )]
     pub volumes: Vec<String>,
 
-    /// Attach a mount: type=bind|volume|tmpfs,source=...,target=...[,OPTION...] (docker --mount)
+    /// Attach a mount: type=TYPE,source=SRC,target=DST[,OPTION...] (docker --mount; TYPE is
+    /// bind, volume or tmpfs)
     #[arg(long = "mount", help_heading = "Storage", value_name = "MOUNT")]
     pub mounts: Vec<String>,
 
@@ -276,7 +282,7 @@ pub struct ContainerArgs {
     /// Mount the root filesystem read-only (docker --read-only)
     #[arg(long = "read-only", help_heading = "Storage", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub read_only: bool,
 
@@ -288,11 +294,11 @@ pub struct ContainerArgs {
     )]
     pub storage_opts: Vec<String>,
 
-    /// Bind mount the engine's API socket into the container, with registry credentials
-    /// from the docker config (docker --use-api-socket)
+    /// Bind mount the engine's API socket into the container (docker --use-api-socket; an
+    /// engine reached by a unix socket only; registry credentials are not copied in)
     #[arg(long = "use-api-socket", help_heading = "Storage", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub use_api_socket: bool,
 
@@ -390,7 +396,7 @@ pub struct ContainerArgs {
 
     /// Memory swappiness, 0 to 100 (docker --memory-swappiness; default -1, the engine's)
     #[arg(long = "memory-swappiness", help_heading = "Resources", value_name = "N",
-          default_value_t = -1, allow_negative_numbers = true)]
+          default_value_t = -1, hide_default_value = true, allow_negative_numbers = true)]
     pub memory_swappiness: i64,
 
     /// Kernel memory limit, deprecated (docker --kernel-memory)
@@ -404,7 +410,7 @@ pub struct ContainerArgs {
     /// Disable the OOM killer (docker --oom-kill-disable)
     #[arg(long = "oom-kill-disable", help_heading = "Resources", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub oom_kill_disable: bool,
 
@@ -414,6 +420,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub oom_score_adj: i64,
@@ -429,6 +436,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub cpu_shares: i64,
@@ -439,6 +447,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub cpu_period: i64,
@@ -449,6 +458,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub cpu_quota: i64,
@@ -459,6 +469,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub cpu_rt_period: i64,
@@ -469,6 +480,7 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub cpu_rt_runtime: i64,
@@ -486,7 +498,8 @@ pub struct ContainerArgs {
         long = "blkio-weight",
         help_heading = "Resources",
         value_name = "N",
-        default_value_t = 0
+        default_value_t = 0,
+        hide_default_value = true
     )]
     pub blkio_weight: u16,
 
@@ -498,7 +511,8 @@ pub struct ContainerArgs {
     )]
     pub blkio_weight_devices: Vec<String>,
 
-    /// Limit read rate from a device: DEVICE:RATE, e.g. /dev/sda:1mb (docker --device-read-bps)
+    /// Limit read rate from a device: DEVICE:RATE (docker --device-read-bps; e.g.
+    /// /dev/sda:1mb)
     #[arg(
         long = "device-read-bps",
         help_heading = "Resources",
@@ -514,7 +528,7 @@ pub struct ContainerArgs {
     )]
     pub device_write_bps: Vec<String>,
 
-    /// Limit read operations per second from a device: DEVICE:N (docker --device-read-iops)
+    /// Limit reads per second from a device: DEVICE:N (docker --device-read-iops)
     #[arg(
         long = "device-read-iops",
         help_heading = "Resources",
@@ -522,7 +536,7 @@ pub struct ContainerArgs {
     )]
     pub device_read_iops: Vec<String>,
 
-    /// Limit write operations per second to a device: DEVICE:N (docker --device-write-iops)
+    /// Limit writes per second to a device: DEVICE:N (docker --device-write-iops)
     #[arg(
         long = "device-write-iops",
         help_heading = "Resources",
@@ -536,11 +550,12 @@ pub struct ContainerArgs {
         help_heading = "Resources",
         value_name = "N",
         default_value_t = 0,
+        hide_default_value = true,
         allow_negative_numbers = true
     )]
     pub pids_limit: i64,
 
-    /// Resource limit: NAME=SOFT[:HARD], e.g. nofile=1024:2048 (docker --ulimit)
+    /// Resource limit: NAME=SOFT[:HARD] (docker --ulimit; e.g. nofile=1024:2048)
     #[arg(long = "ulimit", help_heading = "Resources", value_name = "LIMIT")]
     pub ulimits: Vec<String>,
 

@@ -3,6 +3,10 @@
 //! The `dpty` binary turns these into the settings a session runs with; the
 //! generator of its completions and man pages reads them too.
 //!
+//! Each option's doc comment is its whole explanation, as the man pages show
+//! it. `--help` shows one line per option, as the docker CLI's does: the
+//! summary before a closing "(docker ...)" note, or a `help` of its own.
+//!
 //! ```
 //! use clap::{CommandFactory as _, Parser as _};
 //!
@@ -18,7 +22,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod create;
 
@@ -37,7 +41,58 @@ Exit status:
   the container's or command's own status when it ran;
   125 the engine refused (bad options, image not found, create failed);
   126 the command cannot be invoked; 127 the command was not found;
-  1   refused locally, or detached from exec/attach; 128+N ended by signal N.";
+  1   refused locally, an unknown command or context, detached from
+      exec/attach, or given up after three interrupts;
+  128+N ended by signal N.";
+
+/// The command line as the `dpty` binary parses it and as its `--help` shows
+/// it: [`Cli::command`] with each option's help, and each command's about,
+/// cut to its summary (the whole text stays as the long help, for the man
+/// pages).
+///
+/// ```
+/// let run = dpty::cli::command().find_subcommand("run").unwrap().clone();
+/// let name = run.get_arguments().find(|a| a.get_id() == "name").unwrap();
+/// assert_eq!(name.get_help().unwrap().to_string(), "Name the container");
+/// ```
+pub fn command() -> clap::Command {
+    summarised(Cli::command())
+}
+
+/// Parses this process's arguments as the `dpty` binary does.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+fn summarised(command: clap::Command) -> clap::Command {
+    let about = command.get_about().map(ToString::to_string);
+    let command = match about.as_deref().and_then(summary) {
+        Some(summary) if command.get_long_about().is_some() => command.about(summary.to_owned()),
+        _ => command,
+    };
+    command
+        .mut_args(|arg| {
+            if arg.get_long_help().is_some() {
+                return arg;
+            }
+            let Some(whole) = arg.get_help().map(ToString::to_string) else {
+                return arg;
+            };
+            match summary(&whole) {
+                Some(summary) => arg.help(summary.to_owned()).long_help(whole),
+                None => arg,
+            }
+        })
+        .mut_subcommands(summarised)
+}
+
+/// "Name the container (docker --name)" is "Name the container"; a help
+/// without such a closing note has no shorter form.
+fn summary(help: &str) -> Option<&str> {
+    let (summary, note) = help.rsplit_once(" (docker ")?;
+    note.ends_with(')').then_some(summary)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,17 +101,18 @@ Exit status:
     about = "Put your terminal inside a container",
     long_about = "Put your terminal inside a container: dpty run and dpty exec do what \
                   docker run -it and docker exec -it do, for people at a keyboard and for scripts.",
-    after_long_help = ENVIRONMENT_AND_STATUS,
+    after_help = ENVIRONMENT_AND_STATUS,
     override_usage = "dpty [OPTIONS] <COMMAND>\n       dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]\n       \
                       dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER",
     propagate_version = true,
+    disable_help_flag = true,
     disable_help_subcommand = true,
     arg_required_else_help = true
 )]
 pub struct Cli {
-    /// Engine to talk to: unix:///path/to/docker.sock, tcp://host:port or
-    /// ssh://[user@]host[:port][/path/to/docker.sock] (docker -H; default
-    /// DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman's socket)
+    /// Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H;
+    /// ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current
+    /// context, then /var/run/docker.sock, then Podman's socket)
     #[arg(
         short = 'H',
         long = "host",
@@ -66,8 +122,8 @@ pub struct Cli {
     )]
     pub host: Option<String>,
 
-    /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context use`).
-    /// Before the command only, as with docker: `dpty run -c` is --cpu-shares
+    /// Use this docker context (docker --context; default DOCKER_CONTEXT, then `docker context
+    /// use`; before the command only, as with docker: `dpty run -c` is --cpu-shares)
     #[arg(
         short = 'c',
         long,
@@ -114,6 +170,8 @@ pub struct Cli {
     /// Log level: error, warn, info, debug or trace (or a tracing filter)
     #[arg(
         long,
+        help = "Log level: error, warn, info, debug or trace",
+        long_help,
         env = "DPTY_LOG",
         global = true,
         value_name = "LEVEL",
@@ -124,6 +182,9 @@ pub struct Cli {
     /// Write logs to this file instead of stderr
     #[arg(long, global = true, value_name = "PATH", help_heading = "Logging")]
     pub log_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub help: HelpArgs,
 
     #[command(subcommand)]
     pub command: Command,
@@ -140,31 +201,86 @@ pub enum PullPolicy {
     Never,
 }
 
+/// The long descriptions of the commands, for their man pages. They sit on
+/// the `Command` variants: a variant's doc comment would reset one set on
+/// its arguments' struct.
+const RUN_ABOUT: &str =
+    "Create a container from IMAGE, attach this terminal to it, start it, and exit \
+    with its status. With neither -i nor -t, stdin is attached when it is a terminal \
+    and a TTY is used when stdin and stdout are terminals. Ctrl-P Ctrl-Q detaches \
+    and leaves the container running. Every option of docker run is accepted, with \
+    the same meaning; -h is --hostname, as with docker.";
+
+const EXEC_ABOUT: &str =
+    "Run COMMAND in a running container, attached to this terminal, and exit with \
+    its status. With neither -i nor -t, stdin is attached when it is a terminal and a \
+    TTY is used when stdin and stdout are terminals; in a script, no stdin is read. \
+    Signals dpty receives are passed on to the command (see --sig-proxy). When dpty \
+    ends before the command (its terminal closed, a signal, a lost connection), the \
+    command is hung up (SIGHUP, then SIGKILL after 2 s), as a closing terminal \
+    would; detaching, or --leave-running, leaves it running.";
+
+const ATTACH_ABOUT: &str =
+    "Attach this terminal to an existing container and exit with its status. A \
+    container that was created but not started is attached first and then started, \
+    so none of its output is lost. With --exec, start an exec instance that was \
+    created elsewhere, attached to this terminal.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create and start a container from an image, attached to this terminal (docker run)
+    #[command(long_about = RUN_ABOUT)]
     Run(RunArgs),
     /// Run a command in a running container, attached to this terminal (docker exec)
+    #[command(long_about = EXEC_ABOUT)]
     Exec(ExecArgs),
     /// Attach this terminal to an existing container, or start a created exec instance (docker attach)
+    #[command(long_about = ATTACH_ABOUT)]
     Attach(AttachArgs),
+}
+
+/// `-h` and `--help`: the same short help, one line per option, as the docker
+/// CLI gives; the man pages hold the long explanations. (`run` has its own:
+/// its `-h` is `--hostname`.)
+#[derive(Debug, Clone, Copy, Args)]
+pub struct HelpArgs {
+    /// Print help, one line per option
+    #[arg(
+        short = 'h',
+        long,
+        action = ArgAction::HelpShort,
+        help_heading = None,
+        help = "Print help (the man page says more)",
+        long_help
+    )]
+    pub help: Option<bool>,
 }
 
 /// Options every session has.
 #[derive(Debug, Clone, Args)]
 pub struct SessionArgs {
-    /// Key sequence that detaches and leaves the container running (docker --detach-keys),
-    /// e.g. ctrl-a,b; default ctrl-p,ctrl-q
+    /// Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys;
+    /// default ctrl-p,ctrl-q)
     #[arg(long = "detach-keys", value_name = "KEYS")]
     pub detach_keys: Option<String>,
 
     /// Record the session in FILE as an asciicast v2 file (asciinema's format: play it with
     /// `asciinema play FILE`): the output with its timing and every change of terminal size
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "Record the session in FILE, for `asciinema play FILE`",
+        long_help
+    )]
     pub record: Option<PathBuf>,
 
     /// With --record, record what is typed too. Off by default: keystrokes can hold passwords
-    #[arg(long, requires = "record")]
+    #[arg(
+        long,
+        requires = "record",
+        help = "With --record, record what is typed too, passwords included",
+        long_help
+    )]
     pub record_input: bool,
 }
 
@@ -175,6 +291,9 @@ pub struct SignalArgs {
     /// --sig-proxy); --sig-proxy=false to turn off
     #[arg(
         long = "sig-proxy",
+        help = "Forward the signals dpty receives",
+        long_help,
+        hide_possible_values = true,
         value_name = "BOOL",
         default_value_t = true,
         num_args = 0..=1,
@@ -190,18 +309,22 @@ pub struct SignalArgs {
 pub struct LifetimeArgs {
     /// Leave the command running when dpty ends before it (a closed terminal, a signal, a
     /// lost connection); by default it is sent SIGHUP, then SIGKILL after 2 s
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Leave the command running when dpty ends before it",
+        long_help
+    )]
     pub leave_running: bool,
 }
 
 /// How local stdin and the terminal are joined to the container.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct StreamArgs {
-    /// Keep stdin attached (docker -i). Default: attached when stdin is a terminal
+    /// Keep stdin attached, by default when stdin is a terminal (docker -i)
     #[arg(short = 'i', long)]
     pub interactive: bool,
 
-    /// Allocate a TTY (docker -t). Default: when stdin and stdout are terminals
+    /// Allocate a TTY, by default when stdin and stdout are terminals (docker -t)
     #[arg(short = 't', long, conflicts_with = "no_tty")]
     pub tty: bool,
 
@@ -213,7 +336,8 @@ pub struct StreamArgs {
 /// Settings of the process started in the container.
 #[derive(Debug, Clone, Args)]
 pub struct ProcessArgs {
-    /// Set an environment variable: KEY=VALUE, or KEY to pass on this one's value (docker -e)
+    /// Set an environment variable: KEY=VALUE or KEY (docker -e; KEY alone passes on this
+    /// one's value)
     #[arg(short = 'e', long = "env", value_name = "KEY[=VALUE]")]
     pub env: Vec<String>,
 
@@ -236,12 +360,8 @@ pub struct ProcessArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    long_about = "Create a container from IMAGE, attach this terminal to it, start it, and exit \
-                  with its status. With neither -i nor -t, stdin is attached when it is a terminal \
-                  and a TTY is used when stdin and stdout are terminals. Ctrl-P Ctrl-Q detaches \
-                  and leaves the container running. Every option of docker run is accepted, with \
-                  the same meaning; -h is --hostname, as with docker.",
-    after_help = "Options go before IMAGE; everything after IMAGE is the command.\n\n\
+    after_help = "Options go before IMAGE; everything after IMAGE is the command. Each option \
+                  means what it means to docker run; the man page dpty-run(1) says more.\n\n\
                   Example: dpty run --rm busybox sh",
     override_usage = "dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]",
     disable_help_flag = true
@@ -259,7 +379,7 @@ pub struct RunArgs {
     /// Remove the container and its anonymous volumes when it exits (docker --rm)
     #[arg(long, help_heading = "Running", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub rm: bool,
 
@@ -274,9 +394,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "COMMAND", help_heading = "Process")]
     pub entrypoint: Option<String>,
 
-    /// When to pull the image: missing (when not present), always, or never (docker --pull)
+    /// When to pull the image: missing (when not present; the default), always, or never
+    /// (docker --pull)
     #[arg(long, value_enum, default_value_t = PullPolicy::Missing, value_name = "WHEN",
-          help_heading = "Image")]
+          help_heading = "Image", help = "When to pull the image: missing (default), always, never",
+          long_help, hide_default_value = true, hide_possible_values = true)]
     pub pull: PullPolicy,
 
     /// Print nothing while pulling (docker -q)
@@ -286,6 +408,7 @@ pub struct RunArgs {
     /// Skip image verification; dpty never verifies, so only true is accepted (docker
     /// --disable-content-trust)
     #[arg(long = "disable-content-trust", help_heading = "Image", num_args = 0..=1,
+          help = "Only true: dpty never verifies images", long_help, hide_default_value = true,
           require_equals = true, default_missing_value = "true", default_value_t = true,
           hide_possible_values = true,
         action = ArgAction::Set, value_name = "BOOL")]
@@ -295,11 +418,12 @@ pub struct RunArgs {
     pub container: Box<ContainerArgs>,
 
     /// Print help (-h is --hostname, as with docker)
-    #[arg(long, action = ArgAction::Help, help_heading = "Options")]
+    #[arg(long, action = ArgAction::HelpShort, help_heading = None)]
     pub help: Option<bool>,
 
     /// The image, then the command and its arguments
     #[arg(
+        help_heading = None,
         value_name = "IMAGE",
         required = true,
         num_args = 1..,
@@ -310,14 +434,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    long_about = "Run COMMAND in a running container, attached to this terminal, and exit with \
-                  its status. With neither -i nor -t, stdin is attached when it is a terminal and a \
-                  TTY is used when stdin and stdout are terminals; in a script, no stdin is read. \
-                  Signals dpty receives are passed on to the command (see --sig-proxy). When dpty \
-                  ends before the command (its terminal closed, a signal, a lost connection), the \
-                  command is hung up (SIGHUP, then SIGKILL after 2 s), as a closing terminal \
-                  would; detaching, or --leave-running, leaves it running.",
-    override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]"
+    override_usage = "dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+    disable_help_flag = true
 )]
 pub struct ExecArgs {
     #[command(flatten)]
@@ -326,7 +444,7 @@ pub struct ExecArgs {
     /// Start the command in the background and return at once (docker exec -d)
     #[arg(short = 'd', long, num_args = 0..=1, require_equals = true,
           default_missing_value = "true", hide_possible_values = true,
-        default_value_t = false,
+        default_value_t = false, hide_default_value = true,
         action = ArgAction::Set, value_name = "BOOL")]
     pub detach: bool,
 
@@ -342,6 +460,9 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub lifetime: LifetimeArgs,
 
+    #[command(flatten)]
+    pub help: HelpArgs,
+
     /// The container, then the command and its arguments
     #[arg(
         value_names = ["CONTAINER", "COMMAND"],
@@ -354,11 +475,8 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    long_about = "Attach this terminal to an existing container and exit with its status. A \
-                  container that was created but not started is attached first and then started, \
-                  so none of its output is lost. With --exec, start an exec instance that was \
-                  created elsewhere, attached to this terminal.",
-    override_usage = "dpty attach [OPTIONS] CONTAINER\n       dpty attach --exec [OPTIONS] EXEC_ID"
+    override_usage = "dpty attach [OPTIONS] CONTAINER\n       dpty attach --exec [OPTIONS] EXEC_ID",
+    disable_help_flag = true
 )]
 pub struct AttachArgs {
     #[command(flatten)]
@@ -372,15 +490,27 @@ pub struct AttachArgs {
     pub no_stdin: bool,
 
     /// Replay the output the container produced before attaching, then follow it
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Replay the container's output so far, then follow it",
+        long_help
+    )]
     pub logs: bool,
 
     /// The target is an exec instance created (not started) elsewhere: start it attached
-    #[arg(long, conflicts_with = "logs")]
+    #[arg(
+        long,
+        conflicts_with = "logs",
+        help = "The target is an exec instance created elsewhere: start it",
+        long_help
+    )]
     pub exec: bool,
 
     #[command(flatten)]
     pub lifetime: LifetimeArgs,
+
+    #[command(flatten)]
+    pub help: HelpArgs,
 
     /// The container's name or id (with --exec: the exec instance's id)
     #[arg(value_name = "CONTAINER")]
@@ -420,6 +550,71 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// The lines of `cmd`'s short help, at the width a pipe gets, that
+    /// continue an option's line instead of starting one.
+    fn wrapped_option_lines(cmd: &clap::Command) -> Vec<String> {
+        let mut cmd = cmd.clone().term_width(100);
+        let help = cmd.render_help().to_string();
+        let mut headings: Vec<String> = vec!["Options:".into(), "Arguments:".into()];
+        headings.extend(
+            cmd.get_arguments()
+                .filter_map(|a| a.get_help_heading())
+                .map(|h| format!("{h}:")),
+        );
+        let mut in_options = false;
+        let mut wrapped = Vec::new();
+        for line in help.lines() {
+            if line.trim().is_empty() {
+                in_options = false;
+            } else if headings.iter().any(|h| h == line) {
+                in_options = true;
+            } else if in_options
+                && !(line.starts_with("  -")
+                    || line.starts_with("      --")
+                    || line.starts_with("  <"))
+            {
+                wrapped.push(line.to_owned());
+            }
+        }
+        wrapped
+    }
+
+    #[test]
+    fn help_gives_one_line_per_option() {
+        let root = command();
+        let mut commands = vec![root.clone()];
+        commands.extend(root.get_subcommands().cloned());
+        for cmd in &commands {
+            let wrapped = wrapped_option_lines(cmd);
+            assert!(
+                wrapped.is_empty(),
+                "{}: lines that wrap: {wrapped:#?}",
+                cmd.get_name()
+            );
+        }
+        // The check itself finds a wrapped line: the unshortened helps wrap.
+        let whole = Cli::command();
+        let run = whole.find_subcommand("run").unwrap();
+        assert!(!wrapped_option_lines(run).is_empty());
+    }
+
+    #[test]
+    fn help_keeps_the_whole_text_as_long_help() {
+        let cmd = command();
+        let run = cmd.find_subcommand("run").unwrap();
+        let name = run.get_arguments().find(|a| a.get_id() == "name").unwrap();
+        assert_eq!(name.get_help().unwrap().to_string(), "Name the container");
+        assert_eq!(
+            name.get_long_help().unwrap().to_string(),
+            "Name the container (docker --name)"
+        );
+        assert!(run.get_long_about().unwrap().to_string().len() > 200);
+        assert_eq!(summary("A (docker -x; more)"), Some("A"));
+        assert_eq!(summary("A (docker -x). More"), None);
+        assert_eq!(summary("A (not docker's)"), None);
     }
 
     #[test]
