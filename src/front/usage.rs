@@ -76,14 +76,18 @@ fn command_path(error: &clap::Error) -> String {
     let usage = usage.trim_start();
     let usage = usage.strip_prefix("Usage:").unwrap_or(usage);
     let mut words = usage.split_whitespace();
-    let mut path = vec!["dpty"];
-    if words.next() == Some("dpty") {
-        if let Some(command) = words
-            .next()
-            .filter(|w| ["run", "exec", "attach"].contains(w))
-        {
-            path.push(command);
-        }
+    let mut path = vec!["dpty".to_owned()];
+    if words.next() != Some("dpty") {
+        return path.join(" ");
+    }
+    // The words that name commands, as deep as they go: `dpty run`.
+    let mut command = dpty::cli::command();
+    for word in words {
+        let Some(sub) = command.find_subcommand(word).cloned() else {
+            break;
+        };
+        path.push(word.to_owned());
+        command = sub;
     }
     path.join(" ")
 }
