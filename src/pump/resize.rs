@@ -79,3 +79,140 @@ impl Resizer {
         self.sizes.send_replace(size);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use anyhow::anyhow;
+    use tokio::sync::{mpsc, oneshot};
+    use tokio::time::timeout;
+
+    use super::*;
+
+    /// One resize call the task made, held until the test answers it.
+    struct Call {
+        size: Size,
+        answer: oneshot::Sender<anyhow::Result<()>>,
+    }
+
+    /// A resize call that hands every call to the test and waits for its answer, so that the
+    /// test decides when and how each call ends. The calls stop when the task drops its copy.
+    fn engine() -> (ResizeFn, mpsc::UnboundedReceiver<Call>) {
+        let (calls, rx) = mpsc::unbounded_channel();
+        let resize: ResizeFn = Arc::new(move |size| {
+            let (answer, answered) = oneshot::channel();
+            let made = calls.send(Call { size, answer });
+            Box::pin(async move {
+                made.map_err(|_| anyhow!("the test stopped listening"))?;
+                answered
+                    .await
+                    .unwrap_or_else(|_| Err(anyhow!("the test dropped the call")))
+            })
+        });
+        (resize, rx)
+    }
+
+    /// The next call the task makes; a hang fails the test instead.
+    async fn next(calls: &mut mpsc::UnboundedReceiver<Call>) -> Call {
+        timeout(Duration::from_secs(5), calls.recv())
+            .await
+            .expect("no resize call within 5 s")
+            .expect("the task ended before it made the call")
+    }
+
+    /// Whether the task has ended: it drops the resize call, and with it the calls' sender.
+    async fn ended(calls: &mut mpsc::UnboundedReceiver<Call>) -> Result<(), Size> {
+        match timeout(Duration::from_secs(5), calls.recv()).await {
+            Ok(None) => Ok(()),
+            Ok(Some(call)) => Err(call.size),
+            Err(_) => panic!("the task still runs 5 s after its Resizer was dropped"),
+        }
+    }
+
+    const INITIAL: Size = Size { rows: 24, cols: 80 };
+
+    fn size(rows: u16, cols: u16) -> Size {
+        Size { rows, cols }
+    }
+
+    #[tokio::test]
+    async fn the_initial_size_is_retried_until_it_succeeds_and_only_then_applied() {
+        let (resize, mut calls) = engine();
+        let (_resizer, mut applied) = Resizer::spawn(resize, INITIAL);
+        for _ in 0..2 {
+            let call = next(&mut calls).await;
+            assert_eq!(call.size, INITIAL);
+            call.answer.send(Err(anyhow!("no such process"))).unwrap();
+        }
+        // The third attempt being made shows that the task has taken the failures in.
+        let call = next(&mut calls).await;
+        assert_eq!(call.size, INITIAL);
+        assert!(
+            applied.try_recv().is_err(),
+            "applied before the initial size was"
+        );
+        call.answer.send(Ok(())).unwrap();
+        timeout(Duration::from_secs(5), &mut applied)
+            .await
+            .expect("not applied within 5 s of the successful resize")
+            .expect("the task ended without saying so");
+    }
+
+    #[tokio::test]
+    async fn applied_resolves_once_every_initial_attempt_has_failed() {
+        let (resize, mut calls) = engine();
+        let (_resizer, mut applied) = Resizer::spawn(resize, INITIAL);
+        for attempt in 1..=INITIAL_ATTEMPTS {
+            let call = next(&mut calls).await;
+            assert_eq!(call.size, INITIAL);
+            assert!(
+                applied.try_recv().is_err(),
+                "applied before attempt {attempt} was answered"
+            );
+            call.answer.send(Err(anyhow!("no such process"))).unwrap();
+        }
+        timeout(Duration::from_secs(5), &mut applied)
+            .await
+            .expect("not applied within 5 s of the last failed attempt")
+            .expect("the task ended without saying so");
+        // Given up: the task makes no eleventh attempt, it waits for a change.
+        assert!(calls.try_recv().is_err(), "an attempt after the last one");
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_changes_sends_only_its_last_size() {
+        let (resize, mut calls) = engine();
+        let (resizer, applied) = Resizer::spawn(resize, INITIAL);
+        next(&mut calls).await.answer.send(Ok(())).unwrap();
+        applied.await.unwrap();
+
+        resizer.update(size(30, 100));
+        let held = next(&mut calls).await;
+        assert_eq!(held.size, size(30, 100));
+        // While that call is out, the terminal goes on changing.
+        for n in 1..=5 {
+            resizer.update(size(30 + n, 100 + n));
+        }
+        held.answer.send(Ok(())).unwrap();
+        let call = next(&mut calls).await;
+        assert_eq!(call.size, size(35, 105), "not the burst's last size");
+        call.answer.send(Ok(())).unwrap();
+
+        // A burst that ends where the container already is sends nothing at all.
+        resizer.update(size(40, 120));
+        resizer.update(size(35, 105));
+        drop(resizer);
+        assert_eq!(ended(&mut calls).await, Ok(()), "a call after the burst");
+    }
+
+    #[tokio::test]
+    async fn the_task_ends_when_the_resizer_is_dropped() {
+        let (resize, mut calls) = engine();
+        let (resizer, applied) = Resizer::spawn(resize, INITIAL);
+        next(&mut calls).await.answer.send(Ok(())).unwrap();
+        applied.await.unwrap();
+        drop(resizer);
+        assert_eq!(ended(&mut calls).await, Ok(()));
+    }
+}
