@@ -42,7 +42,7 @@ use terminal::RawMode;
 pub use given::Streams;
 pub use keys::{parse as parse_detach_keys, DEFAULT_DETACH_KEYS};
 pub use record::{RecordSpec, Recording, Tap};
-pub use select::Forwarder;
+pub use select::{Forwarder, Passed};
 pub use signals::SignalSource;
 pub use stdio::is_terminal;
 pub use terminal::{local_size, terminal_is_raw, Size};

@@ -5,6 +5,8 @@
 //! this file only runs it.
 
 use std::io::{self, IoSlice};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use bytes::Bytes;
@@ -131,7 +133,6 @@ where
         .unwrap_or_else(|| Box::pin(futures_util::stream::pending()))
         .fuse();
     tokio::pin!(output, input);
-    let mut interrupts = 0;
     let forward = signal_proxy;
 
     // Waits for:
@@ -192,16 +193,9 @@ where
                     info!(signal, "ending session on signal");
                     return Ok(End::Signalled(signal));
                 };
-                if signal == SIGINT || signal == SIGTERM {
-                    interrupts += 1;
-                    if interrupts >= GIVE_UP_AFTER {
-                        info!(signal, "giving up after repeated interrupts");
-                        return Ok(End::Signalled(signal));
-                    }
-                } else {
-                    interrupts = 0;
+                if let Passed::GaveUp = proxy.pass(signal) {
+                    return Ok(End::Signalled(signal));
                 }
-                proxy.pass(signal);
             }
         }
     }
@@ -216,30 +210,58 @@ const SIGNAL_QUEUE: usize = 64;
 /// arrive reversed, whichever phase (the session, the wait for the exit
 /// status) received them. Clones share the one queue; its task ends once
 /// every clone is dropped and the queue is empty.
+///
+/// It also counts the interrupts (SIGINT, SIGTERM) it is handed, over the
+/// whole run as the docker CLI counts them, whatever came in between: the
+/// [`GIVE_UP_AFTER`]th is not passed on, and the caller gives up.
 #[derive(Clone)]
-pub struct Forwarder(tokio::sync::mpsc::Sender<i32>);
+pub struct Forwarder {
+    queue: tokio::sync::mpsc::Sender<i32>,
+    interrupts: Arc<AtomicU32>,
+}
+
+/// What became of a signal handed to a [`Forwarder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passed {
+    /// Queued to be passed on (or dropped because the queue was full).
+    Queued,
+    /// The interrupt that makes the user's insistence clear: give up.
+    GaveUp,
+}
 
 impl Forwarder {
     /// Starts the task that hands each signal to `proxy`; needs a runtime.
     pub fn spawn(proxy: SignalFn) -> Forwarder {
-        let (sender, mut queue) = tokio::sync::mpsc::channel::<i32>(SIGNAL_QUEUE);
+        let (queue, mut queued) = tokio::sync::mpsc::channel::<i32>(SIGNAL_QUEUE);
         tokio::spawn(async move {
-            while let Some(signal) = queue.recv().await {
+            while let Some(signal) = queued.recv().await {
                 proxy(signal).await;
             }
         });
-        Forwarder(sender)
+        Forwarder {
+            queue,
+            interrupts: Arc::default(),
+        }
     }
 
-    /// Queues `signal` behind those not yet delivered.
-    pub fn pass(&self, signal: i32) {
+    /// Queues `signal` behind those not yet delivered, unless it is the
+    /// interrupt to give up at.
+    pub fn pass(&self, signal: i32) -> Passed {
+        if signal == SIGINT || signal == SIGTERM {
+            let interrupts = self.interrupts.fetch_add(1, Ordering::Relaxed) + 1;
+            if interrupts >= GIVE_UP_AFTER {
+                info!(signal, interrupts, "giving up after repeated interrupts");
+                return Passed::GaveUp;
+            }
+        }
         debug!(signal, "forwarding signal");
-        if self.0.try_send(signal).is_err() {
+        if self.queue.try_send(signal).is_err() {
             debug!(
                 signal,
                 "signal dropped: the queue of signals to pass on is full"
             );
         }
+        Passed::Queued
     }
 }
 
@@ -550,6 +572,22 @@ mod tests {
             all_done.recv().await.unwrap();
         }
         assert_eq!(*delivered.lock().unwrap(), [2, 15, 1]);
+    }
+
+    /// As the docker CLI counts: every interrupt of the run, in any phase (a
+    /// clone serves the exit wait), whatever other signals came between.
+    #[tokio::test]
+    async fn the_third_interrupt_gives_up_whatever_came_between() {
+        use futures_util::FutureExt as _;
+        let proxy: SignalFn = Arc::new(|_| async {}.boxed());
+        let session = Forwarder::spawn(proxy);
+        let exit_wait = session.clone();
+        assert_eq!(session.pass(SIGINT), Passed::Queued);
+        assert_eq!(session.pass(libc::SIGUSR1), Passed::Queued);
+        assert_eq!(session.pass(SIGHUP), Passed::Queued);
+        assert_eq!(exit_wait.pass(SIGTERM), Passed::Queued);
+        assert_eq!(exit_wait.pass(libc::SIGUSR1), Passed::Queued);
+        assert_eq!(exit_wait.pass(SIGINT), Passed::GaveUp);
     }
 
     #[tokio::test]

@@ -6,13 +6,13 @@
 use anyhow::Context as _;
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt as _, Stream, StreamExt as _};
-use signal_hook::consts::signal::{SIGINT, SIGTERM, SIGWINCH};
+use signal_hook::consts::signal::SIGWINCH;
 use tracing::{debug, info};
 
 use super::{Outputs, SessionEnd, Target};
 use crate::docker::ops::{self, ExitWait};
 use crate::docker::{query_escape, Client, Hijacked};
-use crate::pump::{self, Forwarder, Hooks, SignalSource};
+use crate::pump::{Forwarder, Hooks, Passed, SignalSource};
 
 /// A container: attached and its exit wait registered before it starts, so
 /// that neither its first byte nor its exit can be missed; started if it
@@ -81,7 +81,6 @@ impl Target for ContainerTarget<'_> {
         let Some(mut exit_wait) = self.exit_wait.take() else {
             anyhow::bail!("no wait was registered for the container");
         };
-        let mut interrupts = 0;
         let mut no_signals = futures_util::stream::pending::<i32>();
         let signals: &mut (dyn Stream<Item = i32> + Unpin + Send) = match signals {
             Some(source) => source,
@@ -102,16 +101,9 @@ impl Target for ContainerTarget<'_> {
                         info!(signal, "ending the wait for the exit status on signal");
                         return Ok(SessionEnd::Signalled(signal));
                     };
-                    if signal == SIGINT || signal == SIGTERM {
-                        interrupts += 1;
-                        if interrupts >= pump::GIVE_UP_AFTER {
-                            info!(signal, "giving up after repeated interrupts");
-                            return Ok(SessionEnd::Signalled(signal));
-                        }
-                    } else {
-                        interrupts = 0;
+                    if let Passed::GaveUp = proxy.pass(signal) {
+                        return Ok(SessionEnd::Signalled(signal));
                     }
-                    proxy.pass(signal);
                 }
             }
         };
