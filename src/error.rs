@@ -88,6 +88,11 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         ApiError::status_of(&self.inner)
     }
+
+    /// The failure as it was before it became one, to add a step to it.
+    pub(crate) fn into_inner(self) -> anyhow::Error {
+        self.inner
+    }
 }
 
 /// The engine answered a request with an error status.

@@ -151,7 +151,7 @@ impl ServiceTask {
             .await
             .map_err(|error| {
                 let step = format!("reaching {} on {}{state}", self.name, node.hostname);
-                anyhow::Error::new(error).context(step).into()
+                error.into_inner().context(step).into()
             })
     }
 
