@@ -25,6 +25,15 @@ _dpty() {
             dpty,run)
                 cmd="dpty__subcmd__run"
                 ;;
+            dpty,service)
+                cmd="dpty__subcmd__service"
+                ;;
+            dpty__subcmd__service,attach)
+                cmd="dpty__subcmd__service__subcmd__attach"
+                ;;
+            dpty__subcmd__service,exec)
+                cmd="dpty__subcmd__service__subcmd__exec"
+                ;;
             *)
                 ;;
         esac
@@ -32,7 +41,7 @@ _dpty() {
 
     case "${cmd}" in
         dpty)
-            opts="-H -c -h -V --host --context --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version run exec attach"
+            opts="-H -c -h -V --host --context --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --help --version run exec attach service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,6 +728,220 @@ _dpty() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dpty__subcmd__service)
+            opts="-h -H -V --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version exec attach"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dpty__subcmd__service__subcmd__attach)
+            opts="-q -h -H -V --detach-keys --record --record-input --sig-proxy --no-stdin --logs --node --ssh-user --ssh-option --quiet --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dpty__subcmd__service__subcmd__exec)
+            opts="-i -t -T -d -e -w -u -q -h -H -V --interactive --tty --no-tty --detach --env --env-file --workdir --user --privileged --detach-keys --record --record-input --sig-proxy --leave-running --node --ssh-user --ssh-option --quiet --all --parallel --help --host --tls --tlsverify --tlscacert --tlscert --tlskey --log-level --log-file --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --detach)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
     esac
 }
 
@@ -729,7 +952,7 @@ else
 fi
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
-_dpty_value_options=' --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w '
+_dpty_value_options=' --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --node --oom-score-adj --parallel --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --ssh-option --ssh-user --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w '
 _dpty_engine_sh='# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.
@@ -743,14 +966,17 @@ _dpty_engine_sh='# Hand-written, not generated: examples/gen_docs.rs embeds this
 # It writes nothing on stderr either, whatever is missing: the shells show stderr in the line being
 # edited (and discard it too, in case).
 #
-# Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
-# --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
-# of the running containers, or every repo:tag and repo of the images (as the docker CLI'\''s completion
-# offers them). The engine'\''s JSON is read with grep: names and tags hold no quotes or brackets.
+# Arguments: `containers`, `images` or `services`, then what the command line gave, empty when nothing:
+# -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the
+# names of the running containers, or every repo:tag and repo of the images (as the docker CLI'\''s
+# completion offers them), or the services of a swarm manager with their tasks as `dpty service exec`
+# names them (SERVICE.SLOT for each replica, SERVICE.NODE for each node of a global service). The
+# engine'\''s JSON is read with grep: names and tags hold no quotes or brackets.
 
 kind=$1 host=$2 context=$3 tls=$4 verify=$5 ca=$6 cert=$7 key=$8
 case $kind in
-    containers | images) ;;
+    containers | images) path=$kind/json ;;
+    services) path=services ;;
     *) exit 0 ;;
 esac
 command -v curl >/dev/null 2>&1 || exit 0
@@ -822,7 +1048,7 @@ set -- -sfg --max-time 1
 case $host in
     unix://*)
         set -- "$@" --unix-socket "${host#unix://}"
-        url=http://localhost/$kind/json
+        url=http://localhost/$path
         ;;
     tcp://* | http://*)
         address=${host#*://}
@@ -834,19 +1060,43 @@ case $host in
             *) address=$address:$port ;;
         esac
         if [ -n "$tls$verify" ]; then
-            url=https://$address/$kind/json
+            url=https://$address/$path
             [ -n "$verify" ] || set -- "$@" --insecure
             [ -n "$ca" ] && set -- "$@" --cacert "$ca"
             [ -n "$cert" ] && set -- "$@" --cert "$cert"
             [ -n "$key" ] && set -- "$@" --key "$key"
         else
-            url=http://$address/$kind/json
+            url=http://$address/$path
         fi
         ;;
     *) exit 0 ;;
 esac
 answer=$(curl "$@" "$url" 2>/dev/null) || exit 0
-if [ "$kind" = containers ]; then
+if [ "$kind" = services ]; then
+    # One service a line: each object of the array starts with its "ID" (nothing inside one does).
+    # Spec comes before PreviousSpec, so the first Name and Mode are the service'\''s own.
+    printf '\''%s\n'\'' "$answer" | awk '\''{ gsub(/\{"ID": *"/, "\n&"); print }'\'' | while read -r service; do
+        name=$(printf '\''%s\n'\'' "$service" | grep -o '\''"Spec": *{"Name": *"[^"]*"'\'' | head -n 1 |
+            sed '\''s/.*"Name": *"//; s/"$//'\'')
+        [ -n "$name" ] || continue
+        printf '\''%s\n'\'' "$name"
+        replicas=$(printf '\''%s\n'\'' "$service" | grep -o '\''"Mode": *{"Replicated": *{"Replicas": *[0-9]*'\'' |
+            head -n 1 | sed '\''s/.*: *//'\'')
+        if [ -n "$replicas" ]; then
+            slot=1
+            while [ "$slot" -le "$replicas" ]; do
+                printf '\''%s.%s\n'\'' "$name" "$slot"
+                slot=$((slot + 1))
+            done
+        elif printf '\''%s\n'\'' "$service" | grep -q '\''"Mode": *{"Global"'\''; then
+            [ -n "${hostnames+set}" ] || hostnames=$(curl "$@" "${url%/services}/nodes" 2>/dev/null |
+                grep -o '\''"Hostname": *"[^"]*"'\'' | sed '\''s/.*: *"//; s/"$//'\'')
+            for node in $hostnames; do
+                printf '\''%s.%s\n'\'' "$name" "$node"
+            done
+        fi
+    done
+elif [ "$kind" = containers ]; then
     printf '\''%s\n'\'' "$answer" | grep -o '\''"Names": *\[[^]]*\]'\'' | grep -o '\''"/[^"/]*"'\'' | tr -d '\''"/'\''
 else
     printf '\''%s\n'\'' "$answer" | grep -o '\''"RepoTags": *\[[^]]*\]'\'' | grep -o '\''"[^"]*"'\'' | tr -d '\''"'\'' |
@@ -869,8 +1119,9 @@ fi | LC_ALL=C sort -u
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: clap_complete knows dpty's options but not what is in the engine. This completes the
-# first word after `dpty exec` and `dpty attach` with the names of running containers, and the first
-# word after `dpty run` with image names. dpty must not need the docker CLI, so the engine is asked
+# first word after `dpty exec` and `dpty attach` with the names of running containers, the first word
+# after `dpty run` with image names, and the first word after `dpty service exec` and
+# `dpty service attach` with the services of a swarm manager and their tasks (web, web.1, ...). dpty must not need the docker CLI, so the engine is asked
 # directly, by completions/dynamic.sh (shared with zsh and fish), at the engine dpty would use. No curl,
 # no engine, or no answer within a second: nothing is completed, silently. Every other position is left
 # to the generated _dpty. Just above this file, the generator defines _dpty_value_options (from
@@ -924,7 +1175,7 @@ _dpty_with_names() {
 
     # Walk the words before the current one as clap would: find the subcommand, the engine address, and
     # whether the current word is the subcommand's first positional argument.
-    local sub='' value='' exec_target='' positionals=0 only_positionals='' j c rest
+    local sub='' service_sub='' value='' exec_target='' positionals=0 only_positionals='' j c rest
     local host='' context='' tls='' verify='' ca='' cert='' key=''
     for ((i = 1; i < cword && positionals == 0; i++)); do
         w=${words[i]}
@@ -932,7 +1183,13 @@ _dpty_with_names() {
             _dpty_engine_option "$value" "$w"
             value=''
         elif [[ -n $only_positionals || $w != -?* ]]; then
-            if [[ -z $sub ]]; then sub=$w; else positionals=1; fi
+            if [[ -z $sub ]]; then
+                sub=$w
+            elif [[ $sub == service && -z $service_sub ]]; then
+                service_sub=$w # `dpty service exec`: the command's own command
+            else
+                positionals=1
+            fi
         else
             case $w in
                 --) only_positionals=1 ;;
@@ -966,10 +1223,11 @@ _dpty_with_names() {
             exec) kind=containers ;;
             attach) [[ -n $exec_target ]] || kind=containers ;; # with --exec: an exec id, unknowable
             run) kind=images ;;
+            service) [[ $service_sub == exec || $service_sub == attach ]] && kind=services ;;
         esac
     fi
     if [[ -z $kind ]]; then
-        if ((positionals)) && [[ $sub == run || $sub == exec ]]; then
+        if ((positionals)) && [[ $sub == run || $sub == exec || $sub.$service_sub == service.exec ]]; then
             # The command to run in the container: not dpty's options (which the generated completion
             # would offer); only the shell's default, file names.
             COMPREPLY=()

@@ -38,6 +38,7 @@ complete -c dpty -n "__fish_dpty_needs_command" -s V -l version -d 'Print versio
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start a container from an image, attached to this terminal (docker run)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
+complete -c dpty -n "__fish_dpty_needs_command" -f -a "service" -d 'Run a command in, or attach to, a task of a Swarm service, on whichever node it runs'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
@@ -211,9 +212,74 @@ complete -c dpty -n "__fish_dpty_using_subcommand attach" -s h -l help -d 'Print
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
 complete -c dpty -n "__fish_dpty_using_subcommand attach" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -s h -l help -d 'Print help (the man page says more)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -f -a "exec" -d 'Run a command in a task of a Swarm service, on whichever node it runs'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and not __fish_seen_subcommand_from exec attach" -f -a "attach" -d 'Attach this terminal to a task of a Swarm service, on whichever node it runs'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Start the command in the background and return at once (docker exec -d)' -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set an environment variable: KEY=VALUE or KEY (docker -e; KEY alone passes on this one\'s value)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l node -d 'The task on this node: its hostname or id' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l ssh-user -d 'The user ssh logs in as on a node reached over ssh' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l ssh-option -d 'An option for ssh: -J bastion, or ProxyJump=bastion for -o (repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l parallel -d 'With --all, run in at most N tasks at a time' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep stdin attached, by default when stdin is a terminal (docker -i)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a TTY, by default when stdin and stdout are terminals (docker -t)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s T -l no-tty -d 'Never allocate a TTY, even on a terminal'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l privileged -d 'Give the process extended privileges (docker --privileged)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l record-input -d 'With --record, record what is typed too, passwords included'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l leave-running -d 'Leave the command running when dpty ends before it'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Do not say on stderr where the task runs'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l all -d 'Run the command in every running task of the service at once'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (the man page says more)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
+false\t''"
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l node -d 'The task on this node: its hostname or id' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l ssh-user -d 'The user ssh logs in as on a node reached over ssh' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l ssh-option -d 'An option for ssh: -J bastion, or ProxyJump=bastion for -o (repeatable)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l record-input -d 'With --record, record what is typed too, passwords included'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach stdin; show output only (docker --no-stdin)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l logs -d 'Replay the container\'s output so far, then follow it'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -s q -l quiet -d 'Do not say on stderr where the task runs'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help (the man page says more)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
-set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --oom-score-adj --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
+set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --node --oom-score-adj --parallel --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --ssh-option --ssh-user --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
 set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.
@@ -227,14 +293,17 @@ set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs emb
 # It writes nothing on stderr either, whatever is missing: the shells show stderr in the line being
 # edited (and discard it too, in case).
 #
-# Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
-# --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
-# of the running containers, or every repo:tag and repo of the images (as the docker CLI\'s completion
-# offers them). The engine\'s JSON is read with grep: names and tags hold no quotes or brackets.
+# Arguments: `containers`, `images` or `services`, then what the command line gave, empty when nothing:
+# -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the
+# names of the running containers, or every repo:tag and repo of the images (as the docker CLI\'s
+# completion offers them), or the services of a swarm manager with their tasks as `dpty service exec`
+# names them (SERVICE.SLOT for each replica, SERVICE.NODE for each node of a global service). The
+# engine\'s JSON is read with grep: names and tags hold no quotes or brackets.
 
 kind=$1 host=$2 context=$3 tls=$4 verify=$5 ca=$6 cert=$7 key=$8
 case $kind in
-    containers | images) ;;
+    containers | images) path=$kind/json ;;
+    services) path=services ;;
     *) exit 0 ;;
 esac
 command -v curl >/dev/null 2>&1 || exit 0
@@ -306,7 +375,7 @@ set -- -sfg --max-time 1
 case $host in
     unix://*)
         set -- "$@" --unix-socket "${host#unix://}"
-        url=http://localhost/$kind/json
+        url=http://localhost/$path
         ;;
     tcp://* | http://*)
         address=${host#*://}
@@ -318,19 +387,43 @@ case $host in
             *) address=$address:$port ;;
         esac
         if [ -n "$tls$verify" ]; then
-            url=https://$address/$kind/json
+            url=https://$address/$path
             [ -n "$verify" ] || set -- "$@" --insecure
             [ -n "$ca" ] && set -- "$@" --cacert "$ca"
             [ -n "$cert" ] && set -- "$@" --cert "$cert"
             [ -n "$key" ] && set -- "$@" --key "$key"
         else
-            url=http://$address/$kind/json
+            url=http://$address/$path
         fi
         ;;
     *) exit 0 ;;
 esac
 answer=$(curl "$@" "$url" 2>/dev/null) || exit 0
-if [ "$kind" = containers ]; then
+if [ "$kind" = services ]; then
+    # One service a line: each object of the array starts with its "ID" (nothing inside one does).
+    # Spec comes before PreviousSpec, so the first Name and Mode are the service\'s own.
+    printf \'%s\\n\' "$answer" | awk \'{ gsub(/\\{"ID": *"/, "\\n&"); print }\' | while read -r service; do
+        name=$(printf \'%s\\n\' "$service" | grep -o \'"Spec": *{"Name": *"[^"]*"\' | head -n 1 |
+            sed \'s/.*"Name": *"//; s/"$//\')
+        [ -n "$name" ] || continue
+        printf \'%s\\n\' "$name"
+        replicas=$(printf \'%s\\n\' "$service" | grep -o \'"Mode": *{"Replicated": *{"Replicas": *[0-9]*\' |
+            head -n 1 | sed \'s/.*: *//\')
+        if [ -n "$replicas" ]; then
+            slot=1
+            while [ "$slot" -le "$replicas" ]; do
+                printf \'%s.%s\\n\' "$name" "$slot"
+                slot=$((slot + 1))
+            done
+        elif printf \'%s\\n\' "$service" | grep -q \'"Mode": *{"Global"\'; then
+            [ -n "${hostnames+set}" ] || hostnames=$(curl "$@" "${url%/services}/nodes" 2>/dev/null |
+                grep -o \'"Hostname": *"[^"]*"\' | sed \'s/.*: *"//; s/"$//\')
+            for node in $hostnames; do
+                printf \'%s.%s\\n\' "$name" "$node"
+            done
+        fi
+    done
+elif [ "$kind" = containers ]; then
     printf \'%s\\n\' "$answer" | grep -o \'"Names": *\\[[^]]*\\]\' | grep -o \'"/[^"/]*"\' | tr -d \'"/\'
 else
     printf \'%s\\n\' "$answer" | grep -o \'"RepoTags": *\\[[^]]*\\]\' | grep -o \'"[^"]*"\' | tr -d \'"\' |
@@ -353,20 +446,23 @@ fi | LC_ALL=C sort -u
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
-# after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
+# after `dpty exec` and `dpty attach`, image names after `dpty run`, and services and their tasks after
+# `dpty service exec` and `dpty service attach`, asking the engine dpty would use
 # through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
 # Just above this file, the generator defines __dpty_value_options (from src/cli/: the options that
 # take their value in the next word) and __dpty_engine_sh (dynamic.sh).
 
 # Walks the tokens before the cursor as clap would. When the token under the cursor is the first
-# argument of `dpty exec` or `dpty attach` (a container) or of `dpty run` (an image), prints
-# `containers` or `images`, then what the line says about the engine, in the order
+# argument of `dpty exec` or `dpty attach` (a container), of `dpty run` (an image) or of
+# `dpty service exec` or `dpty service attach` (a service or task), prints `containers`, `images` or
+# `services`, then what the line says about the engine, in the order
 # completions/dynamic.sh takes it: -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
 # (empty lines when not given). Otherwise prints nothing and fails.
 function __dpty_name_position
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l sub
+    set -l service_sub
     set -l value
     set -l only_positionals
     set -l exec_target
@@ -379,8 +475,13 @@ function __dpty_name_position
             set -l at (contains -i -- $value $engine_options); and set engine[$engine_slots[$at]] $word
             set value
         else if test -n "$only_positionals"; or not string match -qr -- '^-.' $word
-            test -z "$sub"; or return 1 # the first argument is behind the cursor
-            set sub $word
+            if test -z "$sub"
+                set sub $word
+            else if test "$sub" = service; and test -z "$service_sub"
+                set service_sub $word # `dpty service exec`: the command's own command
+            else
+                return 1 # the first argument is behind the cursor
+            end
         else
             switch $word
                 case --
@@ -423,6 +524,9 @@ function __dpty_name_position
             echo containers
         case run
             echo images
+        case service
+            contains -- "$service_sub" exec attach; or return 1
+            echo services
         case '*'
             return 1
     end

@@ -3,8 +3,9 @@
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: clap_complete knows dpty's options but not what is in the engine. This completes the
-# first word after `dpty exec` and `dpty attach` with the names of running containers, and the first
-# word after `dpty run` with image names. dpty must not need the docker CLI, so the engine is asked
+# first word after `dpty exec` and `dpty attach` with the names of running containers, the first word
+# after `dpty run` with image names, and the first word after `dpty service exec` and
+# `dpty service attach` with the services of a swarm manager and their tasks (web, web.1, ...). dpty must not need the docker CLI, so the engine is asked
 # directly, by completions/dynamic.sh (shared with zsh and fish), at the engine dpty would use. No curl,
 # no engine, or no answer within a second: nothing is completed, silently. Every other position is left
 # to the generated _dpty. Just above this file, the generator defines _dpty_value_options (from
@@ -58,7 +59,7 @@ _dpty_with_names() {
 
     # Walk the words before the current one as clap would: find the subcommand, the engine address, and
     # whether the current word is the subcommand's first positional argument.
-    local sub='' value='' exec_target='' positionals=0 only_positionals='' j c rest
+    local sub='' service_sub='' value='' exec_target='' positionals=0 only_positionals='' j c rest
     local host='' context='' tls='' verify='' ca='' cert='' key=''
     for ((i = 1; i < cword && positionals == 0; i++)); do
         w=${words[i]}
@@ -66,7 +67,13 @@ _dpty_with_names() {
             _dpty_engine_option "$value" "$w"
             value=''
         elif [[ -n $only_positionals || $w != -?* ]]; then
-            if [[ -z $sub ]]; then sub=$w; else positionals=1; fi
+            if [[ -z $sub ]]; then
+                sub=$w
+            elif [[ $sub == service && -z $service_sub ]]; then
+                service_sub=$w # `dpty service exec`: the command's own command
+            else
+                positionals=1
+            fi
         else
             case $w in
                 --) only_positionals=1 ;;
@@ -100,10 +107,11 @@ _dpty_with_names() {
             exec) kind=containers ;;
             attach) [[ -n $exec_target ]] || kind=containers ;; # with --exec: an exec id, unknowable
             run) kind=images ;;
+            service) [[ $service_sub == exec || $service_sub == attach ]] && kind=services ;;
         esac
     fi
     if [[ -z $kind ]]; then
-        if ((positionals)) && [[ $sub == run || $sub == exec ]]; then
+        if ((positionals)) && [[ $sub == run || $sub == exec || $sub.$service_sub == service.exec ]]; then
             # The command to run in the container: not dpty's options (which the generated completion
             # would offer); only the shell's default, file names.
             COMPREPLY=()

@@ -3,20 +3,23 @@
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
-# after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
+# after `dpty exec` and `dpty attach`, image names after `dpty run`, and services and their tasks after
+# `dpty service exec` and `dpty service attach`, asking the engine dpty would use
 # through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
 # Just above this file, the generator defines __dpty_value_options (from src/cli/: the options that
 # take their value in the next word) and __dpty_engine_sh (dynamic.sh).
 
 # Walks the tokens before the cursor as clap would. When the token under the cursor is the first
-# argument of `dpty exec` or `dpty attach` (a container) or of `dpty run` (an image), prints
-# `containers` or `images`, then what the line says about the engine, in the order
+# argument of `dpty exec` or `dpty attach` (a container), of `dpty run` (an image) or of
+# `dpty service exec` or `dpty service attach` (a service or task), prints `containers`, `images` or
+# `services`, then what the line says about the engine, in the order
 # completions/dynamic.sh takes it: -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
 # (empty lines when not given). Otherwise prints nothing and fails.
 function __dpty_name_position
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l sub
+    set -l service_sub
     set -l value
     set -l only_positionals
     set -l exec_target
@@ -29,8 +32,13 @@ function __dpty_name_position
             set -l at (contains -i -- $value $engine_options); and set engine[$engine_slots[$at]] $word
             set value
         else if test -n "$only_positionals"; or not string match -qr -- '^-.' $word
-            test -z "$sub"; or return 1 # the first argument is behind the cursor
-            set sub $word
+            if test -z "$sub"
+                set sub $word
+            else if test "$sub" = service; and test -z "$service_sub"
+                set service_sub $word # `dpty service exec`: the command's own command
+            else
+                return 1 # the first argument is behind the cursor
+            end
         else
             switch $word
                 case --
@@ -73,6 +81,9 @@ function __dpty_name_position
             echo containers
         case run
             echo images
+        case service
+            contains -- "$service_sub" exec attach; or return 1
+            echo services
         case '*'
             return 1
     end

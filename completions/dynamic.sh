@@ -11,14 +11,17 @@
 # It writes nothing on stderr either, whatever is missing: the shells show stderr in the line being
 # edited (and discard it too, in case).
 #
-# Arguments: `containers` or `images`, then what the command line gave, empty when nothing: -H,
-# --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the names
-# of the running containers, or every repo:tag and repo of the images (as the docker CLI's completion
-# offers them). The engine's JSON is read with grep: names and tags hold no quotes or brackets.
+# Arguments: `containers`, `images` or `services`, then what the command line gave, empty when nothing:
+# -H, --context, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey. Prints, sorted, one a line, the
+# names of the running containers, or every repo:tag and repo of the images (as the docker CLI's
+# completion offers them), or the services of a swarm manager with their tasks as `dpty service exec`
+# names them (SERVICE.SLOT for each replica, SERVICE.NODE for each node of a global service). The
+# engine's JSON is read with grep: names and tags hold no quotes or brackets.
 
 kind=$1 host=$2 context=$3 tls=$4 verify=$5 ca=$6 cert=$7 key=$8
 case $kind in
-    containers | images) ;;
+    containers | images) path=$kind/json ;;
+    services) path=services ;;
     *) exit 0 ;;
 esac
 command -v curl >/dev/null 2>&1 || exit 0
@@ -90,7 +93,7 @@ set -- -sfg --max-time 1
 case $host in
     unix://*)
         set -- "$@" --unix-socket "${host#unix://}"
-        url=http://localhost/$kind/json
+        url=http://localhost/$path
         ;;
     tcp://* | http://*)
         address=${host#*://}
@@ -102,19 +105,43 @@ case $host in
             *) address=$address:$port ;;
         esac
         if [ -n "$tls$verify" ]; then
-            url=https://$address/$kind/json
+            url=https://$address/$path
             [ -n "$verify" ] || set -- "$@" --insecure
             [ -n "$ca" ] && set -- "$@" --cacert "$ca"
             [ -n "$cert" ] && set -- "$@" --cert "$cert"
             [ -n "$key" ] && set -- "$@" --key "$key"
         else
-            url=http://$address/$kind/json
+            url=http://$address/$path
         fi
         ;;
     *) exit 0 ;;
 esac
 answer=$(curl "$@" "$url" 2>/dev/null) || exit 0
-if [ "$kind" = containers ]; then
+if [ "$kind" = services ]; then
+    # One service a line: each object of the array starts with its "ID" (nothing inside one does).
+    # Spec comes before PreviousSpec, so the first Name and Mode are the service's own.
+    printf '%s\n' "$answer" | awk '{ gsub(/\{"ID": *"/, "\n&"); print }' | while read -r service; do
+        name=$(printf '%s\n' "$service" | grep -o '"Spec": *{"Name": *"[^"]*"' | head -n 1 |
+            sed 's/.*"Name": *"//; s/"$//')
+        [ -n "$name" ] || continue
+        printf '%s\n' "$name"
+        replicas=$(printf '%s\n' "$service" | grep -o '"Mode": *{"Replicated": *{"Replicas": *[0-9]*' |
+            head -n 1 | sed 's/.*: *//')
+        if [ -n "$replicas" ]; then
+            slot=1
+            while [ "$slot" -le "$replicas" ]; do
+                printf '%s.%s\n' "$name" "$slot"
+                slot=$((slot + 1))
+            done
+        elif printf '%s\n' "$service" | grep -q '"Mode": *{"Global"'; then
+            [ -n "${hostnames+set}" ] || hostnames=$(curl "$@" "${url%/services}/nodes" 2>/dev/null |
+                grep -o '"Hostname": *"[^"]*"' | sed 's/.*: *"//; s/"$//')
+            for node in $hostnames; do
+                printf '%s.%s\n' "$name" "$node"
+            done
+        fi
+    done
+elif [ "$kind" = containers ]; then
     printf '%s\n' "$answer" | grep -o '"Names": *\[[^]]*\]' | grep -o '"/[^"/]*"' | tr -d '"/'
 else
     printf '%s\n' "$answer" | grep -o '"RepoTags": *\[[^]]*\]' | grep -o '"[^"]*"' | tr -d '"' |

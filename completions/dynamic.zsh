@@ -4,7 +4,8 @@
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
-# after `dpty exec` and `dpty attach`, and image names after `dpty run`, asking the engine dpty would use
+# after `dpty exec` and `dpty attach`, image names after `dpty run`, and services and their tasks after
+# `dpty service exec` and `dpty service attach`, asking the engine dpty would use
 # through completions/dynamic.sh, which the generator puts just above as $_dpty_engine_sh. No curl, no
 # engine, or no answer within a second: nothing is offered.
 
@@ -35,22 +36,24 @@ _dpty_engine_options() {
     )
 }
 
-# Offers the names of running containers ($1 = containers) or images ($1 = images).
+# Offers the names of running containers ($1 = containers), images ($1 = images) or a swarm's services
+# and their tasks ($1 = services).
 (( $+functions[_dpty_names] )) ||
 _dpty_names() {
     local expl reply
     local -a names
     _dpty_engine_options
     names=(${(f)"$(sh -c "$_dpty_engine_sh" dpty $1 "${reply[@]}" 2>/dev/null)"})
-    if [[ $1 == containers ]]; then
-        _wanted containers expl 'running container' compadd -a names
-    else
-        _wanted images expl image compadd -a names
-    fi
+    case $1 in
+        (containers) _wanted containers expl 'running container' compadd -a names ;;
+        (services) _wanted services expl 'service or task' compadd -a names ;;
+        (*) _wanted images expl image compadd -a names ;;
+    esac
 }
 
-# For the rest arguments of `dpty exec` and `dpty run` (words and CURRENT cover only those): a name for
-# the first (the last argument says which: container or image; _arguments puts options before it),
+# For the rest arguments of `dpty exec`, `dpty run` and `dpty service exec` (words and CURRENT cover only
+# those): a name for the first (the last argument says which: container, image or service; _arguments
+# puts options before it),
 # the shell's default for the command after it.
 (( $+functions[_dpty_first_then_default] )) ||
 _dpty_first_then_default() {

@@ -177,9 +177,9 @@ fn after_fish_description<'a>(line: &'a str, long: &str) -> Option<&'a str> {
     None
 }
 
-/// The generated zsh completion with the first argument of `exec`, `attach` and `run` completed by
-/// the functions of dynamic.zsh, which go in, after dynamic.sh, before the lines that start the
-/// completion. The specs are found by the argument ids, which are src/cli/'s field names.
+/// The generated zsh completion with the first argument of `exec`, `attach`, `run`, `service exec`
+/// and `service attach` completed by the functions of dynamic.zsh, which go in, after dynamic.sh,
+/// before the lines that start the completion. The specs are found by the argument ids, which are src/cli/'s field names.
 fn zsh_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
     let mut script = generated;
     for (spec, action) in [
@@ -192,6 +192,11 @@ fn zsh_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
             "_dpty_first_then_default images",
         ),
         ("':target -- ", "_dpty_attach_target"),
+        (
+            "'*::task_and_command -- ",
+            "_dpty_first_then_default services",
+        ),
+        ("':task -- ", "_dpty_names services"),
     ] {
         let default_action = ":_default' \\";
         let mut lines = script.lines().filter(|line| line.starts_with(spec));
@@ -322,6 +327,19 @@ fn check_what_the_snippets_assume(cmd: &Command) -> anyhow::Result<()> {
     first_positional("exec", "CONTAINER")?;
     first_positional("attach", "CONTAINER")?;
     first_positional("run", "IMAGE")?;
+    for sub in ["exec", "attach"] {
+        let service = cmd.find_subcommand("service");
+        let names = service
+            .and_then(|service| service.find_subcommand(sub))
+            .and_then(|sub| sub.get_positionals().next())
+            .and_then(|arg| arg.get_value_names())
+            .unwrap_or_default();
+        ensure!(
+            names.first().map(|name| name.as_str()) == Some("TARGET"),
+            "completions/dynamic.* complete the first argument of `dpty service {sub}` as a \
+             TARGET; src/cli/ changed it"
+        );
+    }
 
     let has = |sub: Option<&str>, short: Option<char>, long: &str| {
         let cmd = sub.map_or(Some(cmd), |sub| cmd.find_subcommand(sub));

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
 use front::exit_code::{self, Command as Which};
-use front::{attach, exec, interrupts, logging, opts, run, usage};
+use front::{attach, exec, interrupts, logging, opts, run, service, usage};
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -25,6 +25,10 @@ fn main() -> ExitCode {
         Command::Run(_) => Which::Run,
         Command::Exec(_) => Which::Exec,
         Command::Attach(_) => Which::Attach,
+        Command::Service(ref service) => match service.command {
+            cli::ServiceCommand::Exec(_) => Which::Exec,
+            cli::ServiceCommand::Attach(_) => Which::Attach,
+        },
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -175,6 +179,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
             Ok(Dispatched::Ended(
                 attach::attach(&client, config, &mut signals).await?,
             ))
+        }
+        Command::Service(args) => {
+            let end = service::service(args, &engine, &docker_config, local, &mut signals).await?;
+            Ok(Dispatched::Ended(end))
         }
     }
 }

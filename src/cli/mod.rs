@@ -25,8 +25,10 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod create;
+mod service;
 
 pub use create::ContainerArgs;
+pub use service::{ReachArgs, ServiceArgs, ServiceAttachArgs, ServiceCommand, ServiceExecArgs};
 
 const ENVIRONMENT_AND_STATUS: &str = "\
 Environment:
@@ -103,7 +105,8 @@ fn summary(help: &str) -> Option<&str> {
                   docker run -it and docker exec -it do, for people at a keyboard and for scripts.",
     after_help = ENVIRONMENT_AND_STATUS,
     override_usage = "dpty [OPTIONS] <COMMAND>\n       dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]\n       \
-                      dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER",
+                      dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER\n       \
+                      dpty service exec|attach [OPTIONS] TARGET ...",
     propagate_version = true,
     disable_help_flag = true,
     disable_help_subcommand = true,
@@ -237,6 +240,9 @@ pub enum Command {
     /// Attach this terminal to an existing container, or start a created exec instance (docker attach)
     #[command(long_about = ATTACH_ABOUT)]
     Attach(AttachArgs),
+    /// Run a command in, or attach to, a task of a Swarm service, on whichever node it runs
+    #[command(long_about = service::ABOUT)]
+    Service(ServiceArgs),
 }
 
 /// `-h` and `--help`: the same short help, one line per option, as the docker

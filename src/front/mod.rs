@@ -2,7 +2,8 @@
 //! library. Settings are resolved here (`config`), `run`'s options become
 //! the create request (`opts`), pulls are shown (`pull`), `exit_code`
 //! holds the one mapping from outcomes to docker's exit statuses, and
-//! `usage` reports mistakes in the command line as docker does.
+//! `usage` reports mistakes in the command line as docker does; `service`
+//! finds a Swarm task's node before doing what `exec` and `attach` do.
 
 pub mod attach;
 pub mod config;
@@ -13,4 +14,5 @@ pub mod logging;
 pub mod opts;
 pub mod pull;
 pub mod run;
+pub mod service;
 pub mod usage;
