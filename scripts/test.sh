@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Why this exists: the one command that runs dpty's whole test suite on a fresh
 # machine. Tests need a real Docker Engine with a busybox:latest image, a
-# registry on loopback and an sshd on loopback (for ssh:// engines);
-# scripts/engine.sh, scripts/registry.sh and scripts/sshd.sh install and start
-# private ones. One that already answers is used and left running;
+# registry on loopback, an sshd on loopback (for ssh:// engines) and a
+# three-node swarm (for dpty service); scripts/engine.sh, scripts/registry.sh,
+# scripts/sshd.sh and scripts/swarm.sh install and start private ones. One that already answers is used and left running;
 # otherwise it is started here and stopped again on exit.
 #
 # DPTY_TEST_ENGINE=podman runs the same suite against Podman's Docker-compatible
@@ -47,6 +47,7 @@ command -v cargo >/dev/null || {
 
 registry=scripts/registry.sh
 sshd=scripts/sshd.sh
+swarm=scripts/swarm.sh
 cleanup=()
 # shellcheck disable=SC2317 # invoked from the EXIT trap
 on_exit() {
@@ -74,6 +75,16 @@ else
     cleanup+=("$sshd")
 fi
 bash "$sshd" up
+# tests/service.rs needs a real swarm; against Podman it checks only that
+# Podman's lack of one is told, and needs none.
+if [ "${DPTY_TEST_ENGINE:-docker}" = docker ]; then
+    if bash "$swarm" status >/dev/null 2>&1; then
+        echo "test.sh: using the swarm that is already running"
+    else
+        cleanup+=("$swarm")
+    fi
+    bash "$swarm" up
+fi
 bash scripts/test-tools.sh
 eval "$(bash "$engine" env)"
 export DOCKER_HOST
