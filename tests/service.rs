@@ -1129,16 +1129,23 @@ fn podman_has_no_swarm_and_says_so() {
         return;
     }
     let host = std::env::var("DOCKER_HOST").expect("scripts/test.sh sets DOCKER_HOST");
-    let started = Instant::now();
-    let mut command = Command::new(support::bin());
-    command
-        .args(["service", "exec", "-it", "web.1", "sh"])
-        .env("DOCKER_HOST", &host);
-    let out = run_command(command, None, TIMEOUT);
-    assert!(started.elapsed() < PROMPTLY);
-    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    let line = one_line(&out);
-    assert!(line.contains("is Podman, which has no swarm"), "{line}");
+    for args in [
+        &["service", "exec", "web.1", "sh"][..],
+        &["service", "exec", "--all", "web", "true"],
+        &["service", "attach", "web"],
+    ] {
+        let started = Instant::now();
+        let mut command = Command::new(support::bin());
+        command.args(args).env("DOCKER_HOST", &host);
+        let out = run_command(command, None, TIMEOUT);
+        assert!(started.elapsed() < PROMPTLY, "{args:?}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", describe(&out));
+        let line = one_line(&out);
+        assert!(
+            line.contains("is Podman, which has no swarm"),
+            "{args:?}: {line}"
+        );
+    }
 }
 
 // --- completion ----------------------------------------------------------------------------------
