@@ -21,6 +21,12 @@ With --ssh-host ssh://..., scenario 8 runs start-up and throughput again through
 (both clients start the system's `ssh` to run `docker system dial-stdio` on that host):
 scripts/bench.sh sets that up against a private sshd on loopback (scripts/sshd.sh).
 
+With a swarm from scripts/swarm.sh (its `env` in the environment), scenario 10 compares
+`dpty service exec` into a task on a worker node with the workaround the docker CLI leaves:
+`docker -H ssh://NODE exec CONTAINER`, for start-up and throughput, and `--all` on three tasks
+with a shell loop of the same. Both run in the manager's network namespace, where the nodes'
+addresses answer, with the swarm's ssh client first on PATH.
+
 Usage: python3 benches/compare.py [--quick] [--repeats N] ...   (scripts/bench.sh builds
 dpty and provides the engine first; run with --help for all options)
 """
@@ -50,6 +56,7 @@ import tempfile
 import termios
 import threading
 import time
+import urllib.parse
 
 MB = 1_000_000
 MIB = 1 << 20
@@ -424,7 +431,12 @@ class Bench:
             {"rec-tty", "rec-echo"} if "record" in wanted else set()) | (
             {"exec-start", "run-start"} if "startup" in wanted else set()) | (
             {"ssh-exec-start", "ssh-run-start", "ssh-notty", "ssh-stdin"}
-            if "ssh" in wanted and args.ssh_host else set())
+            if "ssh" in wanted and args.ssh_host else set()) | (
+            {"swarm-start", "swarm-notty", "swarm-all"}
+            if "swarm" in wanted and args.swarm else set())
+        # Scenario 10: the service made for it, and its tasks (filled in by setup).
+        self.service = f"dptybench{os.getpid()}"
+        self.swarm_tasks: list[dict] = []
 
     # bookkeeping
 
@@ -734,6 +746,128 @@ class Bench:
             return Sample(metrics, describe(out, tail), series)
         return Sample(metrics, None, series)
 
+    # 10: a Swarm service's task on a worker, against docker -H ssh://NODE exec
+
+    def in_swarm(self, argv: list[str]) -> list[str]:
+        """argv run in the manager's network namespace with the swarm's ssh client on PATH."""
+        sw = self.args.swarm
+        path = f"PATH={sw['DPTY_SWARM_SSH_BIN']}:{os.environ.get('PATH', '')}"
+        return ["ip", "netns", "exec", sw["DPTY_SWARM_MANAGER_NETNS"], "env", path, *argv]
+
+    def worker_task(self) -> dict:
+        return next(t for t in self.swarm_tasks if t["node"] != 1)
+
+    def swarm_argv(self, client: str, dpty_tail: list[str], docker_tail: list[str],
+                   task: dict) -> list[str]:
+        if client == "dpty":
+            return self.in_swarm([self.paths["dpty"], "-H", self.args.swarm["DPTY_SWARM_MANAGER"],
+                                  *dpty_tail])
+        return self.in_swarm([self.paths["docker"], "-H", f"ssh://root@{task['addr']}",
+                              *docker_tail])
+
+    def swarm_startup(self, client: str) -> Sample:
+        task = self.worker_task()
+        argv = self.swarm_argv(client, ["service", "exec", "-it", "-q", task["name"], "true"],
+                               ["exec", "-it", task["container"], "true"], task)
+        master, slave = new_pty()
+        try:
+            out = run_client(argv, stdin=slave, stdout=slave, stderr=slave, ctty=True, timeout=60,
+                             io=lambda pid: drain(master), close_after_spawn=[slave])
+        finally:
+            os.close(master)
+        metrics = {"wall ms": out.wall * 1000}
+        if out.exit_code != 0 or out.io_error or out.timed_out:
+            return Sample(metrics, describe(out, out.io[1] if out.io else b""))
+        return Sample(metrics)
+
+    def swarm_output(self, client: str, nbytes: int) -> Sample:
+        task = self.worker_task()
+        tail = ["head", "-c", str(nbytes), "/dev/zero"]
+        argv = self.swarm_argv(client, ["service", "exec", "-q", task["name"], *tail],
+                               ["exec", task["container"], *tail], task)
+        return self.swarm_piped(argv, nbytes, lambda count: count == nbytes)
+
+    def swarm_all(self, client: str) -> Sample:
+        if client == "dpty":
+            argv = self.swarm_argv(client, ["service", "exec", "--all", "-q", self.service,
+                                            "hostname"], [], self.swarm_tasks[0])
+        else:
+            loop = "; ".join(
+                f"{shlex.quote(self.paths['docker'])} -H ssh://root@{t['addr']} exec "
+                f"{t['container']} hostname || exit" for t in self.swarm_tasks)
+            argv = self.in_swarm(["sh", "-c", loop])
+        # Three lines of 13 bytes (a short container id and its newline), prefixed or not.
+        return self.swarm_piped(argv, None, None, lines=len(self.swarm_tasks))
+
+    def swarm_piped(self, argv, nbytes, count_ok, lines=None) -> Sample:
+        r, w = os.pipe()
+        with tempfile.TemporaryFile() as errf:
+            try:
+                out = run_client(argv, stdin=self.devnull, stdout=w, stderr=errf.fileno(),
+                                 ctty=False, timeout=self.timeout_for(nbytes or 0),
+                                 io=lambda pid: drain(r, keep=1 << 16), close_after_spawn=[w])
+            finally:
+                os.close(r)
+            errf.seek(0)
+            err = errf.read()
+        count, head = out.io if out.io else (None, b"")
+        metrics = {"wall ms": out.wall * 1000}
+        if nbytes:
+            metrics = {"MB/s": nbytes / out.wall / MB}
+        if out.exit_code != 0 or out.io_error or out.timed_out:
+            return Sample(metrics, describe(out, err + head[:300]))
+        if count_ok is not None and not count_ok(count):
+            return Sample(metrics, f"wrong byte count {count} (expected {nbytes}); {describe(out, err)}")
+        if lines is not None and head.count(b"\n") != lines:
+            return Sample(metrics, f"expected {lines} lines, got {head[:300]!r}")
+        return Sample(metrics)
+
+    def swarm_setup(self) -> None:
+        sw = self.args.swarm
+        print(f"creating service {self.service} (3 tasks) on the swarm", file=sys.stderr, flush=True)
+        subprocess.run(["bash", os.path.join(ROOT, "scripts", "swarm.sh"), "service",
+                        self.service, "3"], check=True, stdout=subprocess.DEVNULL)
+        filters = json.dumps({"service": [self.service], "desired-state": ["running"]})
+        status, tasks = api(sw["DPTY_SWARM_MANAGER"], "GET",
+                            "/v1.41/tasks?filters=" + urllib.parse.quote(filters))
+        if status != 200:
+            raise BenchError(f"listing the tasks of {self.service}: HTTP {status}")
+        nodes = {sw[f"DPTY_SWARM_NODE{n}_ID"]: n for n in (1, 2, 3)}
+        for task in sorted(tasks, key=lambda t: t["Slot"]):
+            n = nodes[task["NodeID"]]
+            self.swarm_tasks.append({
+                "name": f"{self.service}.{task['Slot']}",
+                "node": n,
+                "addr": sw[f"DPTY_SWARM_NODE{n}_ADDR"],
+                "container": task["Status"]["ContainerStatus"]["ContainerID"],
+            })
+
+    def swarm_teardown(self) -> None:
+        subprocess.run(["bash", os.path.join(ROOT, "scripts", "swarm.sh"), "service-rm",
+                        self.service], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+
+    def run_swarm(self) -> None:
+        """Scenario 10: a service's task on a worker, reached by each client its own way."""
+        a = self.args
+        self.swarm_setup()
+        task = self.worker_task()
+        print(f"10. swarm: {task['name']} on node{task['node']} ({task['addr']}), and --all on "
+              f"{len(self.swarm_tasks)} tasks", file=sys.stderr, flush=True)
+        for client in CLIENTS:  # unmeasured: the nodes' page cache
+            s = self.swarm_startup(client)
+            if s.error:
+                self.failures.append(f"warm-up / {client} in the swarm: {s.error}")
+        for rep in range(a.startup_repeats):
+            for c in self.order(rep):
+                self.record("swarm-start", c, rep, self.swarm_startup)
+        for rep in range(a.repeats):
+            for c in self.order(rep):
+                self.record("swarm-notty", c, rep, self.swarm_output, a.ssh_bytes)
+        for rep in range(a.startup_repeats):
+            for c in self.order(rep):
+                self.record("swarm-all", c, rep, self.swarm_all)
+
     # the whole run
 
     def setup(self) -> None:
@@ -752,6 +886,8 @@ class Bench:
             [self.args.docker, "rm", "-f", self.container],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
         )
+        if self.swarm_tasks:
+            self.swarm_teardown()
 
     def warm_up(self) -> None:
         """One unmeasured exec and run per client: page cache, engine code paths."""
@@ -811,6 +947,11 @@ class Bench:
             self.run_ssh()
         elif "ssh" in wanted:
             print("8. over ssh: skipped (no --ssh-host)", file=sys.stderr, flush=True)
+        if "swarm" in wanted and a.swarm:
+            self.run_swarm()
+        elif "swarm" in wanted:
+            print("10. swarm: skipped (no swarm: run it through scripts/bench.sh)",
+                  file=sys.stderr, flush=True)
 
     def run_ssh(self) -> None:
         """Scenario 8: the same engine reached through ssh by both clients."""
@@ -914,6 +1055,16 @@ ROWS = [
     ("ssh-run-start", "wall ms", "8. over ssh: start-up, run --rm -it busybox true", None, "low"),
     ("ssh-notty", "MB/s", "8. over ssh: output, no TTY (exec, head -c)", None, "high"),
     ("ssh-stdin", "MB/s", "8. over ssh: stdin (exec -i wc -c)", None, "high"),
+    # docker: the workaround, with the task's node and container already known.
+    ("swarm-start", "wall ms",
+     "10. swarm: start-up, service exec -it TASK true (docker: -H ssh://NODE exec -it C true)",
+     None, "low"),
+    ("swarm-notty", "MB/s",
+     "10. swarm: output, no TTY, from a worker's task (head -c; docker: -H ssh://NODE exec)",
+     None, "high"),
+    ("swarm-all", "wall ms",
+     "10. swarm: --all on 3 tasks, hostname (docker: a shell loop of -H ssh://NODE exec)",
+     None, "low"),
 ]
 
 
@@ -967,6 +1118,10 @@ def report(bench: Bench, started: float) -> None:
     if "ssh" in a.scenarios:
         print(f"- over ssh (8): {a.ssh_host or 'skipped, no --ssh-host'}; "
               f"{a.ssh_bytes / MB:g} MB each way; ssh: {cmd_output(['ssh', '-V'])}")
+    if "swarm" in a.scenarios:
+        swarm = (f"three nodes of scripts/swarm.sh, manager {a.swarm['DPTY_SWARM_MANAGER']}; "
+                 f"{a.ssh_bytes / MB:g} MB of output" if a.swarm else "skipped, no swarm")
+        print(f"- swarm (10): {swarm}")
     print(f"- took {time.monotonic() - started:.0f} s\n")
 
     print("| scenario | metric | dpty | docker | dpty/docker | raw limit | dpty % of raw | "
@@ -1048,6 +1203,11 @@ def report(bench: Bench, started: float) -> None:
         print("- Over ssh (8) both clients start the same `ssh` for each connection they open; "
               "CPU and RSS are left out there, as wait4 counts the ssh processes a client reaped "
               "itself (dpty reaps all of its own) and not those it left behind.")
+    if "swarm" in a.scenarios and a.swarm:
+        print("- Swarm (10): dpty is given the manager and finds the task and its node itself; "
+              "the docker CLI is given the node's address and the container, which its user "
+              "would have had to look up first. Both run in the manager's network namespace "
+              "(ip netns exec), reach the worker through ssh, and are timed as a whole process.")
     print(f"- Echo latency: time from writing one byte to the pty master until the container's tty "
           f"echo of it is read back; in the table p50/p99 of all keystrokes of all runs pooled "
           f"({a.repeats} x {a.keystrokes}), below per run.")
@@ -1088,8 +1248,8 @@ def parse_args(argv: list[str]):
     p.add_argument("--stdin-bytes", type=int, help="bytes for scenario 3 (default 400000000)")
     p.add_argument("--keystrokes", type=int, help="keystrokes per echo run (default 150)")
     p.add_argument("--key-gap", type=float, default=20, help="ms between keystrokes (default 20)")
-    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh,record",
-                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh,record "
+    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh,record,swarm",
+                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh,record,swarm "
                         "(default all)")
     p.add_argument("--ssh-host", default=os.environ.get("DPTY_BENCH_SSH_HOST"),
                    help="ssh:// address of the same engine for scenario 8 "
@@ -1117,11 +1277,15 @@ def parse_args(argv: list[str]):
         if getattr(a, k) is None:
             setattr(a, k, v)
     a.scenarios = [s.strip() for s in a.scenarios.split(",") if s.strip()]
-    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh", "record"}
+    unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh", "record",
+                                  "swarm"}
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     if a.repeats < 1 or a.startup_repeats < 1:
         p.error("repeats must be at least 1")
+    # Scenario 10's swarm, as `scripts/swarm.sh env` describes it (scripts/bench.sh exports it).
+    a.swarm = ({k: v for k, v in os.environ.items() if k.startswith("DPTY_SWARM_")}
+               if os.environ.get("DPTY_SWARM_MANAGER") else None)
     a.dpty = os.path.abspath(a.dpty)
     a.host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     os.environ["DOCKER_HOST"] = a.host  # both clients and the raw one use the same engine

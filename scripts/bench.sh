@@ -3,13 +3,16 @@
 # this machine. It builds the release binary, makes sure the private engine from
 # scripts/engine.sh and the private sshd from scripts/sshd.sh answer (starting
 # them if needed, and stopping them again on exit only if they were started
-# here), then runs benches/compare.py, which prints a Markdown table of medians
-# and dpty/docker ratios, locally and (scenario 8) through ssh to the same engine.
+# here; the same for the swarm of scripts/swarm.sh, for scenario 10), then runs
+# benches/compare.py, which prints a Markdown table of medians and dpty/docker
+# ratios, locally, (scenario 8) through ssh to the same engine and (scenario 10)
+# into a Swarm service's task on another node.
 #
 # Usage: scripts/bench.sh [--quick] [ARGS for benches/compare.py...]
 #        e.g. scripts/bench.sh --quick    (smoke run, under a minute)
 #             scripts/bench.sh --repeats 7 --scenarios notty,echo
 #             scripts/bench.sh --scenarios ssh --repeats 3 --startup-repeats 5
+#             scripts/bench.sh --scenarios swarm    (dpty service exec, scenario 10)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -61,6 +64,24 @@ if bash "$sshd" up && [[ "$DOCKER_HOST" == unix://* ]]; then
     export DPTY_BENCH_SSH_HOST="ssh://root@127.0.0.1:$DPTY_SSHD_PORT${DOCKER_HOST#unix://}"
 else
     echo "bench.sh: no sshd for scenario 8; it is skipped" >&2
+fi
+
+# Scenario 10 runs in a three-node swarm on this machine (scripts/swarm.sh),
+# brought up only when the scenarios asked for include it.
+swarm=scripts/swarm.sh
+want_swarm=1
+case " $* " in *" --scenarios"*) [[ "$*" == *swarm* ]] || want_swarm=0 ;; esac
+if [ "$want_swarm" -eq 1 ]; then
+    if bash "$swarm" status >/dev/null 2>&1; then
+        echo "bench.sh: using the swarm that is already running" >&2
+    else
+        stop+=("$swarm")
+    fi
+    if bash "$swarm" up; then
+        eval "$(bash "$swarm" env)"
+    else
+        echo "bench.sh: no swarm for scenario 10; it is skipped" >&2
+    fi
 fi
 
 # Shown in the report, so a table can be reproduced from what it says.
