@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet};
 
 use bollard::models::{DeviceMapping, DeviceRequest, ResourcesBlkioWeightDevice, ThrottleDevice};
 
-use super::mounts::{clean_path, csv_record};
-use super::units::{invalid_argument, parse_int, parse_uint, ram_in_bytes};
+use super::go::{clean_path, csv_record, parse_int, parse_uint};
+use super::invalid_argument;
+use super::units::ram_in_bytes;
 
 const DEVICE: &str = "--device";
 const CGROUP_RULE: &str = "--device-cgroup-rule";
@@ -367,7 +368,7 @@ fn gpu_count(text: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opts::units::go_quote;
+    use crate::opts::go::go_quote;
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| v.to_string()).collect()

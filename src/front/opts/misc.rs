@@ -13,48 +13,9 @@ use std::path::{Path, PathBuf};
 
 use bollard::models::{HealthConfig, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum};
 
-use super::units::{self, go_quote, invalid_argument};
-
-/// Lower-cases one character at a time, as Go's `strings.ToLower` does
-/// (a character whose lower case is longer than one character is kept).
-pub(crate) fn go_lower(text: &str) -> String {
-    text.chars()
-        .map(|c| single(c.to_lowercase()).unwrap_or(c))
-        .collect()
-}
-
-/// Upper-cases one character at a time, as Go's `strings.ToUpper` does.
-fn go_upper(text: &str) -> String {
-    text.chars()
-        .map(|c| single(c.to_uppercase()).unwrap_or(c))
-        .collect()
-}
-
-fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
-    let first = chars.next()?;
-    chars.next().is_none().then_some(first)
-}
-
-/// Go's `strconv.ParseInt(text, 10, 64)`, with its error text.
-fn go_int(text: &str) -> Result<i64, String> {
-    text.parse().map_err(|error| {
-        format!(
-            "strconv.ParseInt: parsing {}: {}",
-            go_quote(text),
-            int_error(&error)
-        )
-    })
-}
-
-/// Go's words for why a decimal integer did not parse.
-pub(crate) fn int_error(error: &std::num::ParseIntError) -> &'static str {
-    match error.kind() {
-        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
-            "value out of range"
-        }
-        _ => "invalid syntax",
-    }
-}
+use super::go::{go_int, go_upper};
+use super::invalid_argument;
+use super::units;
 
 /// The resources `--ulimit` may limit (`as` is left out, as docker does).
 const ULIMIT_NAMES: [&str; 15] = [
@@ -739,18 +700,6 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
         }
-    }
-
-    #[test]
-    fn quoting_matches_go() {
-        assert_eq!(go_quote("a\tb"), r#""a\tb""#);
-        assert_eq!(go_quote("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(go_quote("\u{1b}[m"), r#""\x1b[m""#);
-        assert_eq!(go_quote("\u{a0}é"), r#""\u00a0é""#);
-        assert_eq!(
-            invalid_argument("-l, --label", "a\tb", "why"),
-            r#"invalid argument "a\tb" for "-l, --label" flag: why"#
-        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! before anything reaches the engine.
 
 pub mod devices;
+mod go;
 pub mod misc;
 pub mod mounts;
 pub mod net;
@@ -59,7 +60,14 @@ impl std::fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
-pub use units::invalid_argument;
+/// docker's message for a refused option value: `invalid argument "VALUE"
+/// for "FLAG" flag: REASON`, with the value quoted as Go quotes it.
+pub fn invalid_argument(flag: &str, value: &str, reason: &str) -> String {
+    format!(
+        "invalid argument {} for \"{flag}\" flag: {reason}",
+        go::go_quote(value)
+    )
+}
 
 /// What the command line says beyond the options themselves.
 #[derive(Clone, Copy)]
@@ -640,4 +648,21 @@ fn empty_objects(keys: &[String]) -> Value {
 
 fn to_value<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_flag_and_quote_the_value() {
+        assert_eq!(
+            invalid_argument("-m, --memory", "abc", "invalid size: 'abc'"),
+            r#"invalid argument "abc" for "-m, --memory" flag: invalid size: 'abc'"#
+        );
+        assert_eq!(
+            invalid_argument("-l, --label", "a\tb", "why"),
+            r#"invalid argument "a\tb" for "-l, --label" flag: why"#
+        );
+    }
 }

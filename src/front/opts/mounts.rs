@@ -9,9 +9,6 @@
 //! except where the API model cannot carry them (a mount type or bind
 //! propagation outside the engine's list); those are refused here with
 //! the words the engine would use.
-//!
-//! Also here, because `--mount` and `--gpus` both need it: the first record
-//! of a CSV line, read exactly as Go's `encoding/csv` reads it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +18,9 @@ use bollard::models::{
     MountType, MountVolumeOptions, MountVolumeOptionsDriverConfig,
 };
 
-use super::units::{invalid_argument, parse_uint, ram_in_bytes};
+use super::go::{clean_path, csv_record, go_bool, parse_uint};
+use super::invalid_argument;
+use super::units::ram_in_bytes;
 
 const VOLUME: &str = "-v, --volume";
 const MOUNT: &str = "--mount";
@@ -155,35 +154,6 @@ pub fn working_dir() -> Option<PathBuf> {
         }
     }
     std::env::current_dir().ok()
-}
-
-/// A slash-separated path cleaned lexically as Go's `path.Clean` cleans it:
-/// no repeated slashes, no `.`, `..` resolved where it can be, no trailing
-/// slash, and `.` for nothing at all.
-pub fn clean_path(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|last| *last != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            part => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    if rooted {
-        format!("/{joined}")
-    } else if joined.is_empty() {
-        ".".to_string()
-    } else {
-        joined
-    }
 }
 
 /// The values of `--mount`, with relative sources made absolute against
@@ -472,15 +442,6 @@ fn set_pair(map: &mut HashMap<String, String>, pair: &str) {
     }
 }
 
-/// Go's `strconv.ParseBool`.
-fn go_bool(text: &str) -> Option<bool> {
-    match text {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 /// The values of `--tmpfs`, `path[:options]`, as `HostConfig.Tmpfs`; a
 /// later value for the same path replaces an earlier one. docker checks
 /// nothing here (the engine refuses a path that is not absolute).
@@ -494,131 +455,10 @@ pub fn tmpfs(values: &[String]) -> Result<HashMap<String, String>, String> {
         .collect())
 }
 
-/// The first record of `text` as Go's `encoding/csv` reads it with its
-/// defaults: comma-separated fields, `"..."` quoting with `""` for a quote,
-/// blank lines skipped, `\r\n` read as `\n`, anything after the record
-/// ignored, and Go's errors (`EOF` when there is no record at all).
-pub fn csv_record(text: &str) -> Result<Vec<String>, String> {
-    const BARE_QUOTE: &str = "bare \" in non-quoted-field";
-    const QUOTE: &str = "extraneous or missing \" in quoted-field";
-    let error = |record: usize, line: usize, column: usize, why: &str| {
-        if record == line {
-            format!("parse error on line {line}, column {column}: {why}")
-        } else {
-            format!("record on line {record}; parse error on line {line}, column {column}: {why}")
-        }
-    };
-    let mut lines = Lines {
-        rest: text,
-        read: 0,
-    };
-    let mut current = loop {
-        match lines.next() {
-            None => return Err("EOF".to_string()),
-            Some(line) if line.is_empty() || line == "\n" => continue,
-            Some(line) => break line,
-        }
-    };
-    let record_line = lines.read;
-    // Where the parse is: line number and 1-based byte column.
-    let (mut line, mut column) = (lines.read, 1);
-    let mut at = 0;
-    let mut fields = Vec::new();
-    'fields: loop {
-        let rest = &current[at..];
-        if !rest.starts_with('"') {
-            let comma = rest.find(',');
-            let field = match comma {
-                Some(end) => &rest[..end],
-                None => rest.strip_suffix('\n').unwrap_or(rest),
-            };
-            if let Some(quote) = field.find('"') {
-                return Err(error(record_line, lines.read, column + quote, BARE_QUOTE));
-            }
-            fields.push(field.to_string());
-            match comma {
-                Some(end) => {
-                    at += end + 1;
-                    column += end + 1;
-                }
-                None => break 'fields,
-            }
-            continue;
-        }
-        at += 1;
-        column += 1;
-        let mut field = String::new();
-        loop {
-            let rest = &current[at..];
-            if let Some(quote) = rest.find('"') {
-                field.push_str(&rest[..quote]);
-                at += quote + 1;
-                column += quote + 1;
-                let after = &current[at..];
-                if after.starts_with('"') {
-                    field.push('"');
-                    at += 1;
-                    column += 1;
-                } else if after.starts_with(',') {
-                    at += 1;
-                    column += 1;
-                    fields.push(field);
-                    continue 'fields;
-                } else if after.is_empty() || after == "\n" {
-                    fields.push(field);
-                    break 'fields;
-                } else {
-                    return Err(error(record_line, lines.read, column - 1, QUOTE));
-                }
-            } else if !rest.is_empty() {
-                // A quoted field goes on over the line break.
-                field.push_str(rest);
-                column += rest.len();
-                current = lines.next().unwrap_or_default();
-                at = 0;
-                if !current.is_empty() {
-                    line += 1;
-                    column = 1;
-                }
-            } else {
-                return Err(error(record_line, line, column, QUOTE));
-            }
-        }
-    }
-    Ok(fields)
-}
-
-/// Lines as `encoding/csv` reads them, counting every read as Go does.
-struct Lines<'a> {
-    rest: &'a str,
-    read: usize,
-}
-
-impl Lines<'_> {
-    /// The next line with its `\n` (`\r\n` becomes `\n`, and a `\r` that
-    /// ends the text is dropped); None once the text is used up.
-    fn next(&mut self) -> Option<String> {
-        self.read += 1;
-        if self.rest.is_empty() {
-            return None;
-        }
-        let end = self.rest.find('\n').map_or(self.rest.len(), |i| i + 1);
-        let mut line = self.rest[..end].to_string();
-        self.rest = &self.rest[end..];
-        if line.ends_with("\r\n") {
-            line.truncate(line.len() - 2);
-            line.push('\n');
-        } else if !line.ends_with('\n') && line.ends_with('\r') {
-            line.pop();
-        }
-        Some(line)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opts::units::go_quote;
+    use crate::opts::go::go_quote;
 
     const CWD: &str = "/home/me/src";
 
@@ -1033,47 +873,6 @@ mod tests {
     }
 
     #[test]
-    fn csv_records_read_as_go_reads_them() {
-        let cases: &[(&str, &[&str])] = &[
-            ("a,b,c", &["a", "b", "c"]),
-            ("a,,c,", &["a", "", "c", ""]),
-            ("a", &["a"]),
-            (" a , b ", &[" a ", " b "]),
-            (r#""a,b",c"#, &["a,b", "c"]),
-            (r#""a""b",c"#, &["a\"b", "c"]),
-            (r#""""#, &[""]),
-            ("a,b\nc,d", &["a", "b"]),
-            ("\n\na,b", &["a", "b"]),
-            ("a,b\r\n", &["a", "b"]),
-            ("a,b\r", &["a", "b"]),
-            ("\"multi\r\nline\",x", &["multi\nline", "x"]),
-            ("é,ü", &["é", "ü"]),
-        ];
-        for &(text, fields) in cases {
-            assert_eq!(csv_record(text), Ok(strings(fields)), "{text:?}");
-        }
-        let errors: &[(&str, &str)] = &[
-            ("", "EOF"),
-            ("\n\n", "EOF"),
-            ("\r", "EOF"),
-            ("a\"b", "parse error on line 1, column 2: bare \" in non-quoted-field"),
-            ("é,a\"b", "parse error on line 1, column 5: bare \" in non-quoted-field"),
-            ("\n\"a\"b", "parse error on line 2, column 3: extraneous or missing \" in quoted-field"),
-            (
-                "\"a\nb",
-                "record on line 1; parse error on line 2, column 2: extraneous or missing \" in quoted-field",
-            ),
-            (
-                "\"a\nb\"c",
-                "record on line 1; parse error on line 2, column 2: extraneous or missing \" in quoted-field",
-            ),
-        ];
-        for &(text, error) in errors {
-            assert_eq!(csv_record(text), Err(error.to_string()), "{text:?}");
-        }
-    }
-
-    #[test]
     fn tmpfs_values_map_paths_to_options() {
         type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
         let cases: &[Case] = &[
@@ -1086,24 +885,6 @@ mod tests {
         ];
         for &(values, expected) in cases {
             assert_eq!(tmpfs(&strings(values)), Ok(pairs(expected)), "{values:?}");
-        }
-    }
-
-    #[test]
-    fn paths_are_cleaned_as_go_cleans_them() {
-        let cases: &[(&str, &str)] = &[
-            ("", "."),
-            ("/", "/"),
-            ("//a//b/", "/a/b"),
-            ("/a/./b/../c", "/a/c"),
-            ("/..", "/"),
-            ("a/../..", ".."),
-            ("../a/..", ".."),
-            ("./", "."),
-            ("/dev//sda/", "/dev/sda"),
-        ];
-        for &(path, clean) in cases {
-            assert_eq!(clean_path(path), clean, "{path:?}");
         }
     }
 

@@ -12,8 +12,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bollard::models::{EndpointIpamConfig, EndpointSettings};
 
-use super::misc::{go_lower, int_error};
-use super::units::{go_quote, invalid_argument};
+use super::go::{go_lower, go_quote, int_error};
+use super::invalid_argument;
 
 /// `--add-host` accepts this word in place of an address; the engine puts
 /// its own gateway address there.

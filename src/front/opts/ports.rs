@@ -15,7 +15,8 @@ use std::net::IpAddr;
 
 use bollard::models::{PortBinding, PortMap};
 
-use super::units::{invalid_argument, parse_uint};
+use super::go::parse_uint;
+use super::invalid_argument;
 
 const PUBLISH: &str = "-p, --publish";
 const EXPOSE: &str = "--expose";
@@ -227,7 +228,7 @@ fn exposed_ports(value: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opts::units::go_quote;
+    use crate::opts::go::go_quote;
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| v.to_string()).collect()
