@@ -18,10 +18,11 @@
 mod support;
 
 use std::collections::HashMap;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use support::{
@@ -976,6 +977,107 @@ fn a_task_killed_mid_session_ends_it_as_exec_does() {
     // As `dpty exec` and `docker exec`: the exec'd shell was killed with its container.
     assert_eq!(pty.finish(TIMEOUT), 137);
     run.assert_no_ssh_left();
+}
+
+/// A relay between clients and a node's engine socket that can be cut, as a node that goes away
+/// cuts its connections: every connection through it ends, and no new one can be made.
+struct Relay {
+    dir: TempDir,
+    streams: Arc<Mutex<Vec<UnixStream>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Relay {
+    fn to(engine_socket: &str) -> Relay {
+        let dir = TempDir::new("svc-relay");
+        let listener = UnixListener::bind(dir.path().join("node.sock")).expect("binding the relay");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let streams: Arc<Mutex<Vec<UnixStream>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (kept, stopped, target) = (streams.clone(), stop.clone(), engine_socket.to_owned());
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                let client = match listener.accept() {
+                    Ok((client, _)) => client,
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_millis(10));
+                        continue;
+                    }
+                };
+                let _ = client.set_nonblocking(false);
+                let Ok(engine) = UnixStream::connect(&target) else {
+                    continue;
+                };
+                for (from, to) in [(&client, &engine), (&engine, &client)] {
+                    let (mut from, mut to) = (from.try_clone().unwrap(), to.try_clone().unwrap());
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                }
+                kept.lock().unwrap().extend([client, engine]);
+            }
+        });
+        Relay { dir, streams, stop }
+    }
+
+    fn host(&self) -> String {
+        format!("unix://{}", self.dir.path().join("node.sock").display())
+    }
+
+    /// The node goes away: its connections end, its socket is gone.
+    fn cut(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = std::fs::remove_file(self.dir.path().join("node.sock"));
+        for stream in self.streams.lock().unwrap().iter() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// The node going away mid-session ends the session as it ends `dpty -H NODE exec` in the same
+/// case: the same message, the same status. The node is reached through a context whose engine is
+/// a relay that is then cut.
+#[test]
+fn a_node_lost_mid_session_ends_it_as_exec_ends() {
+    if !swarm_tests() {
+        return;
+    }
+    let web = &services().web;
+    let task = task_on(web, 3);
+    let name = format!("{web}.{}", task.slot.unwrap());
+    let dpty = support::bin();
+    let mut endings = Vec::new();
+    for through_service in [true, false] {
+        let relay = Relay::to(swarm().node(3, "SOCK"));
+        let host = relay.host();
+        let run = Run::new(Place::Here);
+        run.context("node3", &host);
+        let args = match through_service {
+            true => vec!["service", "exec", "-it", "-q", &name, "sh"],
+            false => vec!["-H", &host, "exec", "-it", &task.container, "sh"],
+        };
+        let mut pty = run.on_terminal(&dpty, &args, 24, 80);
+        pty.expect(PROMPT, TIMEOUT);
+        pty.type_until("echo alive-$((5*5))", "alive-25");
+        relay.cut();
+        let status = pty.finish(TIMEOUT);
+        let output = String::from_utf8_lossy(&pty.output()).into_owned();
+        let message = format!("dpty: the Docker engine at {host} went away");
+        assert!(
+            output.contains(&message),
+            "{args:?}: {}",
+            escape(output.as_bytes())
+        );
+        endings.push(status);
+    }
+    assert_eq!(
+        endings[0], endings[1],
+        "service exec and exec end differently"
+    );
+    assert_ne!(endings[0], 0);
 }
 
 // --- errors ------------------------------------------------------------------------------------
