@@ -639,12 +639,14 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("a,b,c", &["a", "b", "c"]),
             ("a,,c,", &["a", "", "c", ""]),
+            ("a,", &["a", ""]),
             ("a", &["a"]),
             (" a , b ", &[" a ", " b "]),
             (r#""a,b",c"#, &["a,b", "c"]),
             (r#""a""b",c"#, &["a\"b", "c"]),
             (r#""""#, &[""]),
             ("a,b\nc,d", &["a", "b"]),
+            ("\"a\nb\",c\nd", &["a\nb", "c"]),
             ("\n\na,b", &["a", "b"]),
             ("a,b\r\n", &["a", "b"]),
             ("a,b\r", &["a", "b"]),
@@ -667,6 +669,14 @@ mod tests {
             ),
             (
                 "\"a\nb\"c",
+                "record on line 1; parse error on line 2, column 2: extraneous or missing \" in quoted-field",
+            ),
+            // A quoted field that the value ends inside: Go counts the line
+            // read last only when it holds something.
+            ("\"a", "parse error on line 1, column 3: extraneous or missing \" in quoted-field"),
+            ("\"a\n", "parse error on line 1, column 4: extraneous or missing \" in quoted-field"),
+            (
+                "\"a\n\n",
                 "record on line 1; parse error on line 2, column 2: extraneous or missing \" in quoted-field",
             ),
         ];
