@@ -148,27 +148,6 @@ fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
     chars.next().is_none().then_some(first)
 }
 
-/// Go's `strconv.ParseInt(text, 10, 64)`, with its error text.
-pub fn go_int(text: &str) -> Result<i64, String> {
-    text.parse().map_err(|error| {
-        format!(
-            "strconv.ParseInt: parsing {}: {}",
-            go_quote(text),
-            int_error(&error)
-        )
-    })
-}
-
-/// Go's words for why a decimal integer did not parse.
-pub fn int_error(error: &std::num::ParseIntError) -> &'static str {
-    match error.kind() {
-        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
-            "value out of range"
-        }
-        _ => "invalid syntax",
-    }
-}
-
 /// Go's `strconv.ParseBool`.
 pub fn go_bool(text: &str) -> Option<bool> {
     match text {
@@ -600,6 +579,8 @@ mod tests {
         assert_eq!(parse_int("+5"), Ok(5));
         assert_eq!(parse_int("-9223372036854775808"), Ok(i64::MIN));
         assert_eq!(parse_int("9223372036854775808"), Err(NumError::Range));
+        assert_eq!(parse_int("9223372036854775808x"), Err(NumError::Syntax));
+        assert_eq!(parse_int("-99999999999999999999x"), Err(NumError::Range));
         assert_eq!(parse_int("-"), Err(NumError::Syntax));
         assert_eq!(parse_int(""), Err(NumError::Syntax));
         assert_eq!(

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use bollard::models::{HealthConfig, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum};
 
-use super::go::{go_int, go_upper};
+use super::go::{go_upper, parse_int};
 use super::invalid_argument;
 use super::units;
 
@@ -40,6 +40,7 @@ const ULIMIT_NAMES: [&str; 15] = [
 /// one, and `-1` means unlimited.
 pub fn ulimit(value: &str) -> Result<ResourcesUlimits, String> {
     let fail = |reason: String| invalid_argument("--ulimit", value, &reason);
+    let limit = |text: &str| parse_int(text).map_err(|e| fail(e.describe("ParseInt", text)));
     let (name, limits) = value
         .split_once('=')
         .ok_or_else(|| fail(format!("invalid ulimit argument: {value}")))?;
@@ -48,13 +49,13 @@ pub fn ulimit(value: &str) -> Result<ResourcesUlimits, String> {
     }
     let (soft, hard) = match limits.split(':').collect::<Vec<_>>()[..] {
         [soft] => {
-            let soft = go_int(soft).map_err(fail)?;
+            let soft = limit(soft)?;
             (soft, soft)
         }
         // docker reads the hard limit first, so its error is the one shown.
         [soft, hard] => {
-            let hard = go_int(hard).map_err(fail)?;
-            (go_int(soft).map_err(fail)?, hard)
+            let hard = limit(hard)?;
+            (limit(soft)?, hard)
         }
         _ => {
             return Err(fail(format!(
@@ -214,7 +215,7 @@ pub fn restart_policy(value: &str) -> Result<RestartPolicy, String> {
     let count: i64 = if count.is_empty() {
         0
     } else {
-        count.parse().map_err(|_| {
+        parse_int(count).map_err(|_| {
             fail("invalid restart policy format: maximum retry count must be an integer")
         })?
     };
@@ -757,6 +758,12 @@ mod tests {
             (
                 "nofile=99999999999999999999",
                 r#"strconv.ParseInt: parsing "99999999999999999999": value out of range"#,
+            ),
+            // Go reads an unsigned number first, so this one is still a
+            // number when the x comes.
+            (
+                "nofile=9223372036854775808x",
+                r#"strconv.ParseInt: parsing "9223372036854775808x": invalid syntax"#,
             ),
             (
                 "nofile=2:1",

@@ -12,7 +12,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bollard::models::{EndpointIpamConfig, EndpointSettings};
 
-use super::go::{csv_record, go_lower, go_quote, int_error};
+use super::go::{csv_record, go_lower, go_quote, parse_int};
 use super::invalid_argument;
 
 /// `--add-host` accepts this word in place of an address; the engine puts
@@ -267,9 +267,8 @@ fn attachment(value: &str) -> Result<Attachment, String> {
                     .insert(k.trim().to_owned(), v.trim().to_owned());
             }
             "gw-priority" => {
-                attachment.gw_priority = val.parse().map_err(|error| {
-                    format!("invalid gw-priority ({val}): {}", int_error(&error))
-                })?;
+                attachment.gw_priority = parse_int(val)
+                    .map_err(|e| format!("invalid gw-priority ({val}): {}", e.reason()))?;
             }
             _ => return Err(format!("invalid field key {key}")),
         }
@@ -1036,6 +1035,13 @@ mod tests {
                 bad(
                     "name=foo,gw-priority=99999999999999999999",
                     "invalid gw-priority (99999999999999999999): value out of range",
+                ),
+            ),
+            (
+                &["--network", "name=foo,gw-priority=9223372036854775808x"],
+                bad(
+                    "name=foo,gw-priority=9223372036854775808x",
+                    "invalid gw-priority (9223372036854775808x): invalid syntax",
                 ),
             ),
             (
