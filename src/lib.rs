@@ -64,7 +64,8 @@ pub mod fuzzing {
 }
 pub use pump::Streams;
 pub use session::{
-    FanOut, Outputs, Reach, Route, ServiceTask, Session, SessionEnd, SwarmNode, TaskEnd,
+    DebugLeftovers, DebugOptions, FanOut, Outputs, Reach, Route, ServiceTask, Session, SessionEnd,
+    SwarmNode, TaskEnd, DEBUG_LABEL,
 };
 
 /// The README's Rust examples, compiled and checked with the doctests.

@@ -391,3 +391,143 @@ pub(crate) fn container_signal_fn(client: &Client, id: &str) -> SignalFn {
         }
     })
 }
+
+impl Client {
+    /// Whether the engine has the image `name` (a reference or an id).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// if !client.has_image("busybox:latest").await? {
+    ///     eprintln!("busybox:latest would be pulled");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn has_image(&self, name: &str) -> crate::error::Result<bool> {
+        // Image references are path-safe as they are: `/` and `:` belong to them.
+        let path = format!("/images/{name}/json");
+        match self.request(Method::GET, &path, None).await {
+            Ok(_) => Ok(true),
+            Err(error) if ApiError::status_of(&error) == Some(404) => Ok(false),
+            Err(error) => Err(error.context("looking for the image").into()),
+        }
+    }
+}
+
+/// Commits `container` to a new, untagged image with `changes` (Dockerfile
+/// instructions such as `LABEL k=v`) applied, without pausing it, and
+/// returns the image's id. Podman takes the request only with a body.
+pub(crate) async fn commit(
+    client: &Client,
+    container: &str,
+    changes: &[String],
+) -> anyhow::Result<String> {
+    #[derive(Deserialize)]
+    struct Committed {
+        #[serde(rename = "Id")]
+        id: String,
+    }
+    let mut path = format!("/commit?container={}&pause=false", query_escape(container));
+    for change in changes {
+        path.push_str(&format!("&changes={}", query_escape(change)));
+    }
+    let response = client.request(Method::POST, &path, Some(json!({}))).await?;
+    Ok(read_json::<Committed>(response).await?.id)
+}
+
+/// Removes an image; with `force`, even one a created container uses (which
+/// keeps its layers until it goes itself).
+pub(crate) async fn remove_image(client: &Client, id: &str, force: bool) -> anyhow::Result<()> {
+    let path = format!("/images/{id}?force={}", u8::from(force));
+    client.request(Method::DELETE, &path, None).await?;
+    Ok(())
+}
+
+/// Puts the tar archive `tar` into directory `path` of container `id`.
+pub(crate) async fn put_archive(
+    client: &Client,
+    id: &str,
+    path: &str,
+    tar: bytes::Bytes,
+) -> anyhow::Result<()> {
+    let options = bollard::query_parameters::UploadToContainerOptions {
+        path: path.to_owned(),
+        ..Default::default()
+    };
+    client
+        .api()
+        .upload_to_container(id, Some(options), bollard::body_full(tar))
+        .await
+        .map_err(Client::error)
+}
+
+/// Copies `from_path` of container `from` into directory `to_path` of
+/// container `to` through the archive API, streamed: the files are never
+/// all in memory at once.
+pub(crate) async fn copy_between(
+    client: &Client,
+    from: &str,
+    from_path: &str,
+    to: &str,
+    to_path: &str,
+) -> anyhow::Result<()> {
+    use futures_util::StreamExt as _;
+    let download = bollard::query_parameters::DownloadFromContainerOptions {
+        path: from_path.to_owned(),
+    };
+    // A failed download ends the upload's body with an error, which fails
+    // the upload; the download's own words are kept for the message.
+    let failure = Arc::new(std::sync::Mutex::new(None));
+    let noted = Arc::clone(&failure);
+    let stream = client
+        .api()
+        .download_from_container(from, Some(download))
+        .map(move |piece| {
+            piece.map_err(|error| {
+                let error = Client::error(error);
+                let io = std::io::Error::other(format!("{error:#}"));
+                *noted.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
+                io
+            })
+        });
+    let upload = bollard::query_parameters::UploadToContainerOptions {
+        path: to_path.to_owned(),
+        ..Default::default()
+    };
+    let uploaded = client
+        .api()
+        .upload_to_container(to, Some(upload), bollard::body_try_stream(stream))
+        .await
+        .map_err(Client::error);
+    let failed = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match (uploaded, failed) {
+        (_, Some(error)) => Err(error.context(format!("reading {from_path}"))),
+        (Err(error), None) => Err(error.context(format!("writing {to_path}"))),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+/// A container or image that carries a label, as a list by label shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Labelled {
+    #[serde(rename = "Id")]
+    pub id: String,
+    /// Containers only: `created`, `running`, `exited`, ...
+    #[serde(rename = "State", default)]
+    pub state: String,
+    /// When it was made, in seconds since the epoch.
+    #[serde(rename = "Created", default)]
+    pub created: i64,
+}
+
+/// Every container (in any state) or image (`kind`: `containers`,
+/// `images`) that carries `label`.
+pub(crate) async fn labelled(
+    client: &Client,
+    kind: &str,
+    label: &str,
+) -> anyhow::Result<Vec<Labelled>> {
+    let filters = json!({ "label": [label] }).to_string();
+    let path = format!("/{kind}/json?all=1&filters={}", query_escape(&filters));
+    let response = client.request(Method::GET, &path, None).await?;
+    read_json(response).await
+}

@@ -12,7 +12,9 @@
 //! `exec_signals.rs`, which finds an exec's process to signal and hang up.
 //! A task of a Swarm service is found, and its node reached, by
 //! `service.rs`, then joined as a container; `fan_out.rs` runs one command
-//! in every task of a service at once.
+//! in every task of a service at once. `debug.rs` sets up a debug session
+//! (a helper that enters a container, or a copy of one) and joins it as an
+//! exec.
 
 use bollard::models::ContainerStateStatusEnum;
 use futures_util::future::BoxFuture;
@@ -23,11 +25,13 @@ use crate::docker::ops::{self, ExecSpec};
 use crate::docker::{ApiError, Client, Hijacked};
 use crate::error::{mark, ErrorKind, Result};
 mod container;
+mod debug;
 mod exec;
 mod exec_signals;
 mod fan_out;
 mod service;
 
+pub use debug::{DebugLeftovers, DebugOptions, DEBUG_LABEL};
 pub use fan_out::{FanOut, TaskEnd};
 pub use service::{Reach, Route, ServiceTask, SwarmNode};
 
@@ -94,6 +98,12 @@ enum Wanted {
     Exec { container: String, process: Process },
     /// An exec instance created elsewhere, not yet started.
     StartExec(String),
+    /// A container to debug, with what the set-up makes for it.
+    Debug {
+        container: String,
+        options: Box<DebugOptions>,
+        state: debug::State,
+    },
 }
 
 /// One session, built up and then [run](Session::run).
@@ -216,6 +226,33 @@ impl<'a> Session<'a> {
     /// ```
     pub fn start_exec(exec_id: impl Into<String>) -> Session<'a> {
         Session::new(Wanted::StartExec(exec_id.into()))
+    }
+
+    /// A shell (or [`DebugOptions::process`]'s command) that sees
+    /// `container` as its own, even when it has no shell, as `dpty debug`
+    /// does: its processes, network, environment and working directory,
+    /// with its root as `/`. A running container is joined live, and
+    /// nothing is written into it; one that is not running (or with
+    /// [`DebugOptions::copy`]) is debugged on a copy made from a snapshot,
+    /// with its volumes. Whatever the session made is removed when it ends,
+    /// however it ends; if this process is killed, the engine removes it.
+    /// A live target that ends ends the session with status 137. Without
+    /// [`tty`](Self::tty) and [`stdin`](Self::stdin) it gets neither.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// // `dpty debug web -- ps`, with the toolbox already on the engine
+    /// let mut options = dpty::DebugOptions::new("busybox:musl");
+    /// options.process.argv = vec!["ps".into()];
+    /// let end = dpty::Session::debug("web", options).run(&client).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn debug(container: impl Into<String>, options: DebugOptions) -> Session<'a> {
+        Session::new(Wanted::Debug {
+            container: container.into(),
+            options: Box::new(options),
+            state: debug::State::default(),
+        })
     }
 
     /// A TTY for the process (for `start` and `exec`: how it was created or
@@ -432,6 +469,11 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
                 process: ExecProcess::new(client, &id),
                 notices,
             };
+            if let Wanted::Debug { state, .. } = &target {
+                let forward = forward_signals;
+                let joining = debug::join(state, exec, settings, controls, local, signals, forward);
+                return joining.await;
+            }
             return join(exec, settings, controls, local, signals, forward_signals).await;
         }
         let container = ContainerTarget {
@@ -455,6 +497,10 @@ async fn run(session: Session<'_>, client: &Client) -> anyhow::Result<SessionEnd
         .await
     }
     .await;
+    // Whatever a debug session made goes, however it ended.
+    if let Wanted::Debug { state, .. } = &target {
+        state.clean_up(client).await;
+    }
     // Everything recorded is on disk before the run returns; the wait for
     // the recorder's thread is not the caller's runtime's to bear.
     if let Some(recording) = recording {
@@ -545,6 +591,17 @@ async fn find(
                 start_after: false,
                 exec: true,
             })
+        }
+        Wanted::Debug {
+            container,
+            options,
+            state,
+        } => {
+            let (tty, stdin) = (tty.unwrap_or(false), stdin.unwrap_or(false));
+            debug::prepare(
+                client, container, options, state, tty, stdin, size, keys_spec,
+            )
+            .await
         }
         Wanted::StartExec(id) => {
             let info = client.api().inspect_exec(id).await.map_err(Client::error)?;
