@@ -39,6 +39,7 @@ complete -c dpty -n "__fish_dpty_needs_command" -f -a "run" -d 'Create and start
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "exec" -d 'Run a command in a running container, attached to this terminal (docker exec)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "attach" -d 'Attach this terminal to an existing container, or start a created exec instance (docker attach)'
 complete -c dpty -n "__fish_dpty_needs_command" -f -a "service" -d 'Run a command in, or attach to, a task of a Swarm service, on whichever node it runs'
+complete -c dpty -n "__fish_dpty_needs_command" -f -a "debug" -d 'A shell in any container, even one without a shell, running or stopped, leaving nothing behind'
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
 complete -c dpty -n "__fish_dpty_using_subcommand run" -l sig-proxy -d 'Forward the signals dpty receives' -f -a "true\t''
@@ -277,9 +278,36 @@ complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subco
 complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tls -d 'Use TLS to reach the engine (docker --tls)'
 complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
 complete -c dpty -n "__fish_dpty_using_subcommand service; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l image -d 'The toolbox image, statically linked (default busybox:musl)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l pull -d 'When to pull the toolbox: missing (default), always, never' -r -f -a "missing\t'Pull when the engine does not have the image'
+always\t'Pull before every run'
+never\t'Never pull; fail when the image is missing'"
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s e -l env -d 'Set an environment variable: KEY=VALUE or KEY (docker -e; KEY alone passes on this one\'s value)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l env-file -d 'Read environment variables from a file of KEY=VALUE lines (docker --env-file)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s w -l workdir -d 'Working directory inside the container (docker -w)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s u -l user -d 'User to run as: name, uid, name:group or uid:gid (docker -u)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l cap-add -d 'Add a Linux capability to the session (docker --cap-add)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l net -l network -d 'The network of a snapshot copy (default none)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l detach-keys -d 'Keys that detach and leave the container running, e.g. ctrl-a,b (docker --detach-keys; default ctrl-p,ctrl-q)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l record -d 'Record the session in FILE, for `asciinema play FILE`' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s H -l host -d 'Engine to talk to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST (docker -H; ssh://[user@]host[:port][/path/to/docker.sock]; default DOCKER_HOST, then the current context, then /var/run/docker.sock, then Podman\'s socket)' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l tlscacert -d 'CA certificate that signed the engine\'s (default DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l tlscert -d 'Client certificate (default DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l tlskey -d 'Client key (default DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l log-level -d 'Log level: error, warn, info, debug or trace' -r
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l log-file -d 'Write logs to this file instead of stderr' -r -F
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s q -l quiet -d 'Print nothing while pulling, and no notes on how the session was set up'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l privileged -d 'Give the process extended privileges (docker --privileged)'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l copy -d 'Debug a copy made from a snapshot, even of a running container'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l gc -d 'Remove what debug sessions left behind, then exit'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l record-input -d 'With --record, record what is typed too, passwords included'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s h -l help -d 'Print help (the man page says more)'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l tls -d 'Use TLS to reach the engine (docker --tls)'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -l tlsverify -d 'Use TLS and verify the engine\'s certificate (docker --tlsverify; default DOCKER_TLS_VERIFY)'
+complete -c dpty -n "__fish_dpty_using_subcommand debug" -s V -l version -d 'Print version'
 
 # Generated by examples/gen_docs.rs from src/cli/ and completions/dynamic.sh.
-set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --node --oom-score-adj --parallel --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --ssh-option --ssh-user --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
+set -g __dpty_value_options --add-host --annotation --attach --blkio-weight --blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --context --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout --host --hostname --image --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label --label-file --link --link-local-ip --log-driver --log-file --log-level --log-opt --mac-address --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --net --net-alias --network --network-alias --node --oom-score-adj --parallel --pid --pids-limit --platform --publish --pull --record --restart --runtime --security-opt --shm-size --ssh-option --ssh-user --stop-signal --stop-timeout --storage-opt --sysctl --tlscacert --tlscert --tlskey --tmpfs --ulimit --user --userns --uts --volume --volume-driver --volumes-from --workdir -H -a -c -e -h -l -m -p -u -v -w
 set -g __dpty_engine_sh '# Hand-written, not generated: examples/gen_docs.rs embeds this POSIX sh script, as a string, in the
 # bash, zsh and fish completions, which run it with `sh -c` to ask the engine for names. Edit it here,
 # then run scripts/gen-docs.sh.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
 use front::exit_code::{self, Command as Which};
-use front::{attach, exec, interrupts, logging, opts, run, service, usage};
+use front::{attach, debug, exec, interrupts, logging, opts, run, service, usage};
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -29,6 +29,8 @@ fn main() -> ExitCode {
             cli::ServiceCommand::Exec(_) => Which::Exec,
             cli::ServiceCommand::Attach(_) => Which::Attach,
         },
+        // As with run, a failure before the session is the engine's: 125.
+        Command::Debug(_) => Which::Run,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -182,6 +184,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
         }
         Command::Service(args) => {
             let end = service::service(args, &engine, &docker_config, local, &mut signals).await?;
+            Ok(Dispatched::Ended(end))
+        }
+        Command::Debug(args) => {
+            let end = debug::debug(args, &engine, &docker_config, local, &mut signals).await?;
             Ok(Dispatched::Ended(end))
         }
     }

@@ -25,9 +25,11 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod create;
+mod debug;
 mod service;
 
 pub use create::ContainerArgs;
+pub use debug::DebugArgs;
 pub use service::{ReachArgs, ServiceArgs, ServiceAttachArgs, ServiceCommand, ServiceExecArgs};
 
 const ENVIRONMENT_AND_STATUS: &str = "\
@@ -106,7 +108,8 @@ fn summary(help: &str) -> Option<&str> {
     after_help = ENVIRONMENT_AND_STATUS,
     override_usage = "dpty [OPTIONS] <COMMAND>\n       dpty run [OPTIONS] IMAGE [COMMAND] [ARG...]\n       \
                       dpty exec [OPTIONS] CONTAINER COMMAND [ARG...]\n       dpty attach [OPTIONS] CONTAINER\n       \
-                      dpty service exec|attach [OPTIONS] TARGET ...",
+                      dpty service exec|attach [OPTIONS] TARGET ...\n       \
+                      dpty debug [OPTIONS] CONTAINER [-- COMMAND [ARG...]]",
     propagate_version = true,
     disable_help_flag = true,
     disable_help_subcommand = true,
@@ -243,6 +246,9 @@ pub enum Command {
     /// Run a command in, or attach to, a task of a Swarm service, on whichever node it runs
     #[command(long_about = service::ABOUT)]
     Service(ServiceArgs),
+    /// A shell in any container, even one without a shell, running or stopped, leaving nothing behind
+    #[command(long_about = debug::ABOUT)]
+    Debug(DebugArgs),
 }
 
 /// `-h` and `--help`: the same short help, one line per option, as the docker
@@ -580,7 +586,8 @@ mod tests {
             } else if in_options
                 && !(line.starts_with("  -")
                     || line.starts_with("      --")
-                    || line.starts_with("  <"))
+                    || line.starts_with("  <")
+                    || line.starts_with("  ["))
             {
                 wrapped.push(line.to_owned());
             }
