@@ -11,6 +11,7 @@
 //! [`container`] turns these into an [`Invalid`] with docker's exit status,
 //! before anything reaches the engine.
 
+mod bignum;
 pub mod devices;
 mod go;
 pub mod misc;
