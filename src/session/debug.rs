@@ -121,6 +121,10 @@ if ! [ -e "$R/." ]; then
     echo "dpty: cannot enter the container's root at /proc/$P/root: if its process runs as another user, add --cap-add SYS_PTRACE" >&2
     exit 125
 fi
+if ! command -v chroot >/dev/null; then
+    echo "dpty: the toolbox has no chroot: choose another with --image (such as busybox:musl)" >&2
+    exit 125
+fi
 if ! chroot "$R" "$S/bin/sh" -c : 2>/dev/null; then
     echo "dpty: the toolbox's /bin/sh cannot run inside the container's root: choose a statically linked toolbox with --image (such as busybox:musl)" >&2
     exit 125
@@ -157,7 +161,7 @@ case $U in
         exit 125 ;;
     esac ;;
 esac
-exec su -m -s "$B/sh" -c 'exec "$@"' "$U" sh "$@""#;
+exec su -m -s "$B/sh" -c 'exec "$@"' -- "$U" sh "$@""#;
 
 /// What [`Session::debug`](super::Session::debug) debugs with.
 ///
@@ -215,7 +219,8 @@ impl Client {
     /// Removes what debug sessions left behind when the engine went away in
     /// the middle (their own clean-up, and their watchdog's, cover every
     /// other way out): every container labelled `dpty.debug` that is not
-    /// running, and every image so labelled that no container uses.
+    /// running (or, created in the last minute, being set up), and every
+    /// image so labelled that no container uses.
     ///
     /// ```no_run
     /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
@@ -225,8 +230,12 @@ impl Client {
     /// ```
     pub async fn remove_debug_leftovers(&self) -> crate::error::Result<DebugLeftovers> {
         let mut removed = DebugLeftovers::default();
+        let now = seconds_since_epoch();
         for container in ops::labelled(self, "containers", DEBUG_LABEL).await? {
-            if container.state == "running" {
+            // A session being set up has a container that has not started yet.
+            let setting_up =
+                container.state == "created" && now - container.created <= LEFT_BEHIND_AFTER_SECS;
+            if container.state == "running" || setting_up {
                 continue;
             }
             if remove_container(self, &container.id).await {
@@ -893,16 +902,20 @@ async fn snapshot(
 /// a set-up that was killed.
 const LEFT_BEHIND_AFTER_SECS: i64 = 60;
 
+fn seconds_since_epoch() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
 /// Removes what earlier sessions killed during their set-up left (their
 /// watchdog covers them from their start on): containers that were created
 /// and never started, and snapshots that no container uses (Podman keeps a
 /// snapshot as long as its copy), once they are old enough not to belong to
 /// a set-up under way. Best effort.
 async fn sweep(client: &Client) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
+    let now = seconds_since_epoch();
     let old = |created: i64| now - created > LEFT_BEHIND_AFTER_SECS;
     match ops::labelled(client, "containers", DEBUG_LABEL).await {
         Ok(containers) => {
