@@ -135,11 +135,78 @@ pub struct Container {
 
 /// Turns a `dpty run` command line into the create request the docker CLI
 /// sends for it, refusing what docker refuses.
+///
+/// Each family of options below checks its values and fills in its own
+/// fields of the body; the first refusal ends it. docker checks some values
+/// while it reads the flags and the rest afterwards, so a line with bad
+/// values in two families may be refused here for the other one.
 pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Invalid> {
     let c = &args.container;
-    let detach = c.detach;
+    let mut body = Body::new();
+    let attach = running(args, context, &mut body)?;
+    let platform = platform::requested(c.platform.as_deref()).map_err(Invalid::value)?;
+    let mounts = storage(c, context.cwd, &mut body).map_err(Invalid::value)?;
+    publishing(c, &mut body).map_err(Invalid::value)?;
+    process(args, context, &mut body).map_err(Invalid::value)?;
+    labels_and_names(c, &mut body).map_err(Invalid::value)?;
+    namespaces(c, &mut body).map_err(Invalid::value)?;
+    logging(c, &mut body).map_err(Invalid::value)?;
+    security(c, &mut body).map_err(Invalid::value)?;
+    health(c, &mut body).map_err(Invalid::value)?;
+    resources(c, &mut body)?;
+    network(c, &mut body).map_err(Invalid::value)?;
+    host_devices(c, &mut body).map_err(Invalid::value)?;
+    Ok(Container {
+        name: args.name.clone(),
+        platform: c.platform.clone().filter(|p| !p.is_empty()),
+        platform_query: platform.as_ref().map(platform::Platform::query),
+        platform_os: platform.map(|p| p.os),
+        body: body.0,
+        network: network_args_owned(c),
+        attach,
+        detach: c.detach,
+        cidfile: c.cidfile.clone().filter(|p| !p.as_os_str().is_empty()),
+        use_api_socket: c.use_api_socket,
+        warnings: mounts::mount_warnings(&c.mounts),
+        mounts,
+        needs_api: needs_api(c),
+        windows_only: windows_only(c),
+    })
+}
+
+/// The create request's body while the families of options fill it in:
+/// the fields of `Config`, with `HostConfig` among them.
+struct Body(Value);
+
+impl Body {
+    fn new() -> Self {
+        Body(json!({ "HostConfig": {} }))
+    }
+
+    /// Sets fields of `Config`, given as a JSON object.
+    fn config(&mut self, fields: Value) {
+        extend(&mut self.0, fields);
+    }
+
+    /// Sets fields of `HostConfig`, given as a JSON object.
+    fn host(&mut self, fields: Value) {
+        extend(&mut self.0["HostConfig"], fields);
+    }
+}
+
+fn extend(object: &mut Value, fields: Value) {
+    if let (Some(object), Value::Object(fields)) = (object.as_object_mut(), fields) {
+        object.extend(fields);
+    }
+}
+
+/// How the container runs and how the session meets it: `-a`, `-d`,
+/// `--rm`, `--restart`, `--init`, `--stop-signal`, `--stop-timeout`,
+/// `--cidfile`, and the streams and TTY the command line asks for.
+fn running(args: &RunArgs, context: &Context<'_>, body: &mut Body) -> Result<Attach, Invalid> {
+    let c = &args.container;
     let attach = attach_streams(c, context.stdin)?;
-    if detach && !c.attach.is_empty() {
+    if c.detach && !c.attach.is_empty() {
         return Err(Invalid::general(
             "conflicting options: cannot specify both --attach and --detach",
         ));
@@ -150,7 +217,7 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
              drop the option or verify the image with the docker CLI",
         ));
     }
-    let attach = if detach {
+    let attach = if c.detach {
         Attach {
             stdin: false,
             stdout: false,
@@ -159,53 +226,75 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
     } else {
         attach
     };
-    if let Some(mac) = &c.mac_address {
-        net::mac_address(mac)
-            .map_err(|_| Invalid::value(format!("{mac} is not a valid mac address")))?;
-    }
-    if c.memory_swappiness != -1 && !(0..=100).contains(&c.memory_swappiness) {
-        return Err(Invalid::value(format!(
-            "invalid value: {}. Valid memory swappiness range is 0-100",
-            c.memory_swappiness
-        )));
-    }
-    let platform = match c.platform.as_deref().filter(|p| !p.is_empty()) {
-        Some(spec) => Some(platform::parse(spec).map_err(Invalid::value)?),
-        None => None,
+    let restart = match &c.restart {
+        Some(policy) => {
+            let policy = misc::restart_policy(policy).map_err(Invalid::value)?;
+            misc::check_restart_and_rm(&policy, args.rm).map_err(Invalid::value)?;
+            to_value(&policy)
+        }
+        None => json!({"Name": "no"}),
     };
+    let open_stdin = context.stdin;
+    body.config(json!({
+        "AttachStdin": attach.stdin,
+        "AttachStdout": attach.stdout,
+        "AttachStderr": attach.stderr,
+        "Tty": context.tty,
+        "OpenStdin": open_stdin,
+        "StdinOnce": open_stdin && attach.stdin,
+        "StopSignal": c.stop_signal.clone().unwrap_or_default(),
+    }));
+    if let Some(timeout) = c.stop_timeout {
+        body.config(json!({ "StopTimeout": timeout }));
+    }
+    body.host(json!({
+        "ContainerIDFile": c.cidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        "RestartPolicy": restart,
+        "AutoRemove": args.rm,
+        "ConsoleSize": context.console_size.map_or([0, 0], |(rows, cols)| [rows, cols]),
+    }));
+    if let Some(init) = c.init {
+        body.host(json!({ "Init": init }));
+    }
+    Ok(attach)
+}
+
+/// The process the container runs: the image and command, `--entrypoint`,
+/// `-e`, `--env-file`, `-u`, `-w` and `--privileged`.
+fn process(args: &RunArgs, context: &Context<'_>, body: &mut Body) -> Result<(), String> {
     let mut words = args.image_and_command.iter();
     let image = words.next().cloned().unwrap_or_default();
     let command: Vec<String> = words.cloned().collect();
-
-    let volumes = mounts::volumes(&c.volumes, context.cwd).map_err(Invalid::value)?;
-    let tmpfs = mounts::tmpfs(&c.tmpfs).map_err(Invalid::value)?;
-    let mount_list = mounts::mounts(&c.mounts).map_err(Invalid::value)?;
-    let ports = ports::ports(&c.publish, &c.expose, c.publish_all).map_err(Invalid::value)?;
-    let devices = devices::devices(&c.devices).map_err(Invalid::value)?;
     let env_flags = env_flags(&args.process.env, context.proxy_env);
-    let env =
-        misc::env(&env_flags, &args.process.env_file, context.lookup).map_err(Invalid::value)?;
-    let labels = misc::labels(&c.labels, &c.label_files).map_err(Invalid::value)?;
-    for (flag, value) in [
-        ("--pid", &c.pid),
-        ("--uts", &c.uts),
-        ("--userns", &c.userns),
-        ("--cgroupns", &c.cgroupns),
-        ("--ipc", &c.ipc),
-    ] {
-        if let Some(value) = value {
-            misc::namespace_mode(flag, value).map_err(Invalid::value)?;
-        }
-    }
-    let restart = match &c.restart {
-        Some(policy) => Some(misc::restart_policy(policy).map_err(Invalid::value)?),
-        None => None,
-    };
-    let log_opts = misc::log_opts(c.log_driver.as_deref(), &c.log_opts).map_err(Invalid::value)?;
-    let security = misc::security_opts(&c.security_opts).map_err(Invalid::value)?;
-    let system_paths = misc::unconfined_system_paths(&c.security_opts);
-    let storage_opts =
-        misc::key_values("--storage-opt", &c.storage_opts).map_err(Invalid::value)?;
+    let env = misc::env(&env_flags, &args.process.env_file, context.lookup)?;
+    body.config(json!({
+        "User": args.process.user.clone().unwrap_or_default(),
+        "Env": env,
+        "Cmd": (!command.is_empty()).then_some(command),
+        "Image": image,
+        "WorkingDir": args.process.workdir.clone().unwrap_or_default(),
+        "Entrypoint": args.entrypoint.as_ref().map(|e| vec![e.clone()]),
+    }));
+    body.host(json!({ "Privileged": args.process.privileged }));
+    Ok(())
+}
+
+/// What names and describes the container: `-h`, `--domainname`, `-l`,
+/// `--label-file` and `--annotation`.
+fn labels_and_names(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let labels = misc::labels(&c.labels, &c.label_files)?;
+    let annotations = misc::key_values("--annotation", &c.annotations)?;
+    body.config(json!({
+        "Hostname": c.hostname.clone().unwrap_or_default(),
+        "Domainname": c.domainname.clone().unwrap_or_default(),
+        "Labels": labels,
+    }));
+    body.host(json!({ "Annotations": annotations }));
+    Ok(())
+}
+
+/// `--health-*` and `--no-healthcheck`.
+fn health(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
     let health = misc::healthcheck(&misc::HealthArgs {
         cmd: c.health_cmd.as_deref(),
         interval: c.health_interval.as_deref(),
@@ -214,11 +303,184 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
         start_interval: c.health_start_interval.as_deref(),
         retries: c.health_retries,
         no_healthcheck: c.no_healthcheck,
-    })
-    .map_err(Invalid::value)?;
-    let mut device_requests = devices::gpus(&c.gpus).map_err(Invalid::value)?;
-    device_requests.extend(devices.requests);
+    })?;
+    if let Some(health) = health {
+        body.config(json!({ "Healthcheck": to_value(&health) }));
+    }
+    Ok(())
+}
 
+/// `--log-driver` and `--log-opt`.
+fn logging(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let log_opts = misc::log_opts(c.log_driver.as_deref(), &c.log_opts)?;
+    body.host(json!({
+        "LogConfig": {
+            "Type": c.log_driver.clone().unwrap_or_default(),
+            "Config": log_opts,
+        },
+    }));
+    Ok(())
+}
+
+/// The networks and the names the container sees: `--network` and the
+/// endpoint flags, `--link`, `--add-host`, `--dns*` and `--mac-address`.
+fn network(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    if let Some(mac) = &c.mac_address {
+        net::mac_address(mac).map_err(|_| format!("{mac} is not a valid mac address"))?;
+    }
+    let extra_hosts = c
+        .add_hosts
+        .iter()
+        .map(|h| net::extra_host(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dns = c
+        .dns
+        .iter()
+        .map(|d| net::dns_server(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dns_search = c
+        .dns_search
+        .iter()
+        .map(|d| net::dns_search(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Checked now for the newest API; resolved again for the engine's own
+    // version once it has answered (see `Container::for_engine`).
+    let networking = net::networking(&network_args(c), NEWEST_API)?;
+    body.host(json!({
+        "Dns": dns,
+        "DnsOptions": c.dns_options,
+        "DnsSearch": dns_search,
+        "ExtraHosts": extra_hosts,
+    }));
+    set_networking(&mut body.0, networking);
+    Ok(())
+}
+
+/// `-p`, `-P` and `--expose`.
+fn publishing(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let ports = ports::ports(&c.publish, &c.expose, c.publish_all)?;
+    if !ports.exposed.is_empty() {
+        body.config(json!({ "ExposedPorts": empty_objects(&ports.exposed) }));
+    }
+    body.host(json!({
+        "PortBindings": to_value(&ports.bindings),
+        "PublishAllPorts": c.publish_all,
+    }));
+    Ok(())
+}
+
+/// What the container mounts and how its root file system behaves: `-v`,
+/// `--tmpfs`, `--mount`, `--volumes-from`, `--volume-driver`, `--read-only`
+/// and `--storage-opt`. Returns the mounts, for the checks that wait for
+/// the engine's version.
+fn storage(
+    c: &ContainerArgs,
+    cwd: &Path,
+    body: &mut Body,
+) -> Result<Vec<bollard::models::Mount>, String> {
+    let volumes = mounts::volumes(&c.volumes, cwd)?;
+    let tmpfs = mounts::tmpfs(&c.tmpfs)?;
+    let mount_list = mounts::mounts(&c.mounts)?;
+    let storage_opts = misc::key_values("--storage-opt", &c.storage_opts)?;
+    if !volumes.anonymous.is_empty() {
+        body.config(json!({ "Volumes": empty_objects(&volumes.anonymous) }));
+    }
+    body.host(json!({
+        "Binds": volumes.binds,
+        "VolumeDriver": c.volume_driver.clone().unwrap_or_default(),
+        "VolumesFrom": c.volumes_from,
+        "ReadonlyRootfs": c.read_only,
+        "StorageOpt": storage_opts,
+        "Tmpfs": tmpfs,
+        "Mounts": to_value(&mount_list),
+    }));
+    Ok(mount_list)
+}
+
+/// The host's devices the container may use, and the limits on their IO:
+/// `--device`, `--gpus`, `--device-cgroup-rule`, `--blkio-weight-device`
+/// and `--device-{read,write}-{bps,iops}`.
+fn host_devices(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let devices = devices::devices(&c.devices)?;
+    let mut device_requests = devices::gpus(&c.gpus)?;
+    device_requests.extend(devices.requests);
+    let cgroup_rules = devices::cgroup_rules(&c.device_cgroup_rules)?;
+    let weight_devices = devices::weight_devices(&c.blkio_weight_devices)?;
+    let read_bps = devices::throttle_bps("--device-read-bps", &c.device_read_bps)?;
+    let write_bps = devices::throttle_bps("--device-write-bps", &c.device_write_bps)?;
+    let read_iops = devices::throttle_iops("--device-read-iops", &c.device_read_iops)?;
+    let write_iops = devices::throttle_iops("--device-write-iops", &c.device_write_iops)?;
+    body.host(json!({
+        "Devices": to_value(&devices.mappings),
+        "DeviceCgroupRules": cgroup_rules,
+        "DeviceRequests": to_value(&device_requests),
+        "BlkioWeightDevice": to_value(&weight_devices),
+        "BlkioDeviceReadBps": to_value(&read_bps),
+        "BlkioDeviceWriteBps": to_value(&write_bps),
+        "BlkioDeviceReadIOps": to_value(&read_iops),
+        "BlkioDeviceWriteIOps": to_value(&write_iops),
+    }));
+    Ok(())
+}
+
+/// Privileges and confinement: `--cap-add`, `--cap-drop`,
+/// `--security-opt` and `--group-add`.
+fn security(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let security = misc::security_opts(&c.security_opts)?;
+    body.host(json!({
+        "CapAdd": misc::capabilities(&c.cap_add),
+        "CapDrop": misc::capabilities(&c.cap_drop),
+        "GroupAdd": c.group_add,
+        "SecurityOpt": security,
+    }));
+    if misc::unconfined_system_paths(&c.security_opts) {
+        // `systempaths=unconfined`: nothing masked, nothing read-only.
+        body.host(json!({ "MaskedPaths": [], "ReadonlyPaths": [] }));
+    }
+    Ok(())
+}
+
+/// The namespaces the container shares or gets, and what runs it: `--pid`,
+/// `--uts`, `--userns`, `--cgroupns`, `--ipc`, `--cgroup-parent`,
+/// `--sysctl`, `--runtime` and `--isolation`.
+fn namespaces(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    for (flag, value) in [
+        ("--pid", &c.pid),
+        ("--uts", &c.uts),
+        ("--userns", &c.userns),
+        ("--cgroupns", &c.cgroupns),
+        ("--ipc", &c.ipc),
+    ] {
+        if let Some(value) = value {
+            misc::namespace_mode(flag, value)?;
+        }
+    }
+    let sysctls = misc::sysctls(&c.sysctls)?;
+    body.host(json!({
+        "PidMode": c.pid.clone().unwrap_or_default(),
+        "UTSMode": c.uts.clone().unwrap_or_default(),
+        "UsernsMode": c.userns.clone().unwrap_or_default(),
+        "CgroupnsMode": c.cgroupns.clone().unwrap_or_default(),
+        "IpcMode": c.ipc.clone().unwrap_or_default(),
+        "Cgroup": "",
+        "CgroupParent": c.cgroup_parent.clone().unwrap_or_default(),
+        "Sysctls": sysctls,
+        "Runtime": c.runtime.clone().unwrap_or_default(),
+        "Isolation": c.isolation.clone().unwrap_or_default(),
+    }));
+    Ok(())
+}
+
+/// Memory, CPU, block IO weight, process and file limits: the options
+/// docker's help lists under resources, the Windows-only ones included
+/// (the device IO limits are with the devices).
+fn resources(c: &ContainerArgs, body: &mut Body) -> Result<(), Invalid> {
+    if c.memory_swappiness != -1 && !(0..=100).contains(&c.memory_swappiness) {
+        return Err(Invalid::value(format!(
+            "invalid value: {}. Valid memory swappiness range is 0-100",
+            c.memory_swappiness
+        )));
+    }
     let bytes = |flag: &str, value: &Option<String>| -> Result<i64, Invalid> {
         match value {
             Some(v) => {
@@ -244,173 +506,38 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
         None => 0,
     };
     let ulimits = misc::ulimits(&c.ulimits).map_err(Invalid::value)?;
-    let sysctls = misc::sysctls(&c.sysctls).map_err(Invalid::value)?;
-    let annotations = misc::key_values("--annotation", &c.annotations).map_err(Invalid::value)?;
-    let extra_hosts = c
-        .add_hosts
-        .iter()
-        .map(|h| net::extra_host(h))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Invalid::value)?;
-    let dns = c
-        .dns
-        .iter()
-        .map(|d| net::dns_server(d))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Invalid::value)?;
-    let dns_search = c
-        .dns_search
-        .iter()
-        .map(|d| net::dns_search(d))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Invalid::value)?;
-    // Checked now for the newest API; resolved again for the engine's own
-    // version once it has answered (see `Container::for_engine`).
-    let networking = net::networking(&network_args(c), NEWEST_API).map_err(Invalid::value)?;
-    let cgroup_rules = devices::cgroup_rules(&c.device_cgroup_rules).map_err(Invalid::value)?;
-    let weight_devices =
-        devices::weight_devices(&c.blkio_weight_devices).map_err(Invalid::value)?;
-    let read_bps =
-        devices::throttle_bps("--device-read-bps", &c.device_read_bps).map_err(Invalid::value)?;
-    let write_bps =
-        devices::throttle_bps("--device-write-bps", &c.device_write_bps).map_err(Invalid::value)?;
-    let read_iops = devices::throttle_iops("--device-read-iops", &c.device_read_iops)
-        .map_err(Invalid::value)?;
-    let write_iops = devices::throttle_iops("--device-write-iops", &c.device_write_iops)
-        .map_err(Invalid::value)?;
-
-    if let Some(policy) = &restart {
-        misc::check_restart_and_rm(policy, args.rm).map_err(Invalid::value)?;
-    }
-
-    let entrypoint = args.entrypoint.as_ref().map(|e| vec![e.clone()]);
-    let open_stdin = context.stdin;
-    let mut config = json!({
-        "Hostname": c.hostname.clone().unwrap_or_default(),
-        "Domainname": c.domainname.clone().unwrap_or_default(),
-        "User": args.process.user.clone().unwrap_or_default(),
-        "AttachStdin": attach.stdin,
-        "AttachStdout": attach.stdout,
-        "AttachStderr": attach.stderr,
-        "Tty": context.tty,
-        "OpenStdin": open_stdin,
-        "StdinOnce": open_stdin && attach.stdin,
-        "Env": env,
-        "Cmd": (!command.is_empty()).then_some(command),
-        "Image": image,
-        "WorkingDir": args.process.workdir.clone().unwrap_or_default(),
-        "Entrypoint": entrypoint,
-        "Labels": labels,
-        "StopSignal": c.stop_signal.clone().unwrap_or_default(),
-    });
-    let fields = config.as_object_mut().expect("a JSON object");
-    if !ports.exposed.is_empty() {
-        fields.insert("ExposedPorts".into(), empty_objects(&ports.exposed));
-    }
-    if !volumes.anonymous.is_empty() {
-        fields.insert("Volumes".into(), empty_objects(&volumes.anonymous));
-    }
-    if let Some(health) = health {
-        fields.insert("Healthcheck".into(), to_value(&health));
-    }
-    if let Some(timeout) = c.stop_timeout {
-        fields.insert("StopTimeout".into(), json!(timeout));
-    }
-    let mut host = json!({
-        "Binds": volumes.binds,
-        "ContainerIDFile": c.cidfile.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-        "LogConfig": {
-            "Type": c.log_driver.clone().unwrap_or_default(),
-            "Config": log_opts,
-        },
-        "NetworkMode": "",
-        "PortBindings": to_value(&ports.bindings),
-        "RestartPolicy": restart.as_ref().map(to_value).unwrap_or_else(|| json!({"Name": "no"})),
-        "AutoRemove": args.rm,
-        "VolumeDriver": c.volume_driver.clone().unwrap_or_default(),
-        "VolumesFrom": c.volumes_from,
-        "ConsoleSize": context.console_size.map_or([0, 0], |(rows, cols)| [rows, cols]),
-        "Annotations": annotations,
-        "CapAdd": misc::capabilities(&c.cap_add),
-        "CapDrop": misc::capabilities(&c.cap_drop),
-        "CgroupnsMode": c.cgroupns.clone().unwrap_or_default(),
-        "Dns": dns,
-        "DnsOptions": c.dns_options,
-        "DnsSearch": dns_search,
-        "ExtraHosts": extra_hosts,
-        "GroupAdd": c.group_add,
-        "IpcMode": c.ipc.clone().unwrap_or_default(),
-        "Cgroup": "",
-        "Links": [],
-        "OomScoreAdj": c.oom_score_adj,
-        "PidMode": c.pid.clone().unwrap_or_default(),
-        "Privileged": args.process.privileged,
-        "PublishAllPorts": c.publish_all,
-        "ReadonlyRootfs": c.read_only,
-        "SecurityOpt": security,
-        "StorageOpt": storage_opts,
-        "Tmpfs": tmpfs,
-        "UTSMode": c.uts.clone().unwrap_or_default(),
-        "UsernsMode": c.userns.clone().unwrap_or_default(),
-        "ShmSize": shm_size,
-    });
-    let resources = json!({
-        "Sysctls": sysctls,
-        "Runtime": c.runtime.clone().unwrap_or_default(),
-        "Isolation": c.isolation.clone().unwrap_or_default(),
-        "CpuShares": c.cpu_shares,
+    body.host(json!({
         "Memory": memory,
+        "MemoryReservation": memory_reservation,
+        "MemorySwap": memory_swap,
+        "MemorySwappiness": c.memory_swappiness,
+        "KernelMemory": kernel_memory,
+        "OomKillDisable": c.oom_kill_disable,
+        "OomScoreAdj": c.oom_score_adj,
         "NanoCpus": nano_cpus,
-        "CgroupParent": c.cgroup_parent.clone().unwrap_or_default(),
-        "BlkioWeight": c.blkio_weight,
-        "BlkioWeightDevice": to_value(&weight_devices),
-        "BlkioDeviceReadBps": to_value(&read_bps),
-        "BlkioDeviceWriteBps": to_value(&write_bps),
-        "BlkioDeviceReadIOps": to_value(&read_iops),
-        "BlkioDeviceWriteIOps": to_value(&write_iops),
+        "CpuShares": c.cpu_shares,
         "CpuPeriod": c.cpu_period,
         "CpuQuota": c.cpu_quota,
         "CpuRealtimePeriod": c.cpu_rt_period,
         "CpuRealtimeRuntime": c.cpu_rt_runtime,
         "CpusetCpus": c.cpuset_cpus.clone().unwrap_or_default(),
         "CpusetMems": c.cpuset_mems.clone().unwrap_or_default(),
-    });
-    let limits = json!({
-        "Devices": to_value(&devices.mappings),
-        "DeviceCgroupRules": cgroup_rules,
-        "DeviceRequests": to_value(&device_requests),
-        "KernelMemory": kernel_memory,
-        "MemoryReservation": memory_reservation,
-        "MemorySwap": memory_swap,
-        "MemorySwappiness": c.memory_swappiness,
-        "OomKillDisable": c.oom_kill_disable,
+        "BlkioWeight": c.blkio_weight,
         "PidsLimit": c.pids_limit,
         "Ulimits": to_value(&ulimits),
+        "ShmSize": shm_size,
         "CpuCount": c.cpu_count.unwrap_or(0),
         "CpuPercent": c.cpu_percent.unwrap_or(0),
         "IOMaximumIOps": c.io_maxiops.unwrap_or(0),
         "IOMaximumBandwidth": io_max_bandwidth,
-        "Mounts": to_value(&mount_list),
-    });
-    let host_fields = host.as_object_mut().expect("a JSON object");
-    for part in [resources, limits] {
-        if let Value::Object(part) = part {
-            host_fields.extend(part);
-        }
-    }
-    if let Some(init) = c.init {
-        host_fields.insert("Init".into(), json!(init));
-    }
-    if system_paths {
-        // `systempaths=unconfined`: nothing masked, nothing read-only.
-        host_fields.insert("MaskedPaths".into(), json!([]));
-        host_fields.insert("ReadonlyPaths".into(), json!([]));
-    }
-    fields.insert("HostConfig".into(), host);
-    let mut container_body = config;
-    set_networking(&mut container_body, networking);
+    }));
+    Ok(())
+}
 
-    let needs_api = [
+/// The options given that some API versions do not have; each is refused
+/// once the engine turns out to be older (see `misc::require_api`).
+fn needs_api(c: &ContainerArgs) -> Vec<&'static str> {
+    [
         ("--annotation", !c.annotations.is_empty()),
         ("--health-start-interval", c.health_start_interval.is_some()),
         ("--health-start-period", c.health_start_period.is_some()),
@@ -426,34 +553,20 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
     ]
     .into_iter()
     .filter_map(|(flag, given)| given.then_some(flag))
-    .collect();
-    let mut windows_only = Vec::new();
-    for (flag, given) in [
+    .collect()
+}
+
+/// The options given that only an engine on Windows takes.
+fn windows_only(c: &ContainerArgs) -> Vec<&'static str> {
+    [
         ("--cpu-count", c.cpu_count.is_some()),
         ("--cpu-percent", c.cpu_percent.is_some()),
         ("--io-maxbandwidth", c.io_maxbandwidth.is_some()),
         ("--io-maxiops", c.io_maxiops.is_some()),
-    ] {
-        if given {
-            windows_only.push(flag);
-        }
-    }
-    Ok(Container {
-        name: args.name.clone(),
-        platform: c.platform.clone().filter(|p| !p.is_empty()),
-        platform_query: platform.as_ref().map(platform::Platform::query),
-        platform_os: platform.map(|p| p.os),
-        body: container_body,
-        network: network_args_owned(c),
-        attach,
-        detach,
-        cidfile: c.cidfile.clone().filter(|p| !p.as_os_str().is_empty()),
-        use_api_socket: c.use_api_socket,
-        warnings: mounts::mount_warnings(&c.mounts),
-        mounts: mount_list.clone(),
-        needs_api,
-        windows_only,
-    })
+    ]
+    .into_iter()
+    .filter_map(|(flag, given)| given.then_some(flag))
+    .collect()
 }
 
 impl Container {

@@ -72,6 +72,11 @@ const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
+/// `--platform` if it was given a value, parsed; an empty value is none.
+pub fn requested(value: Option<&str>) -> Result<Option<Platform>, String> {
+    value.filter(|p| !p.is_empty()).map(parse).transpose()
+}
+
 /// Parses a platform specifier; the error is the whole line docker prints.
 pub fn parse(spec: &str) -> Result<Platform, String> {
     let fail = |why: String| format!("error parsing specified platform: {why}: invalid argument");
