@@ -11,15 +11,43 @@
 use std::collections::{HashMap, HashSet};
 
 use bollard::models::{DeviceMapping, DeviceRequest, ResourcesBlkioWeightDevice, ThrottleDevice};
+use serde_json::json;
 
 use super::go::{clean_path, csv_record, parse_int, parse_uint};
-use super::invalid_argument;
 use super::units::ram_in_bytes;
+use super::{invalid_argument, to_value, Body};
+use crate::cli::ContainerArgs;
 
 const DEVICE: &str = "--device";
 const CGROUP_RULE: &str = "--device-cgroup-rule";
 const WEIGHT_DEVICE: &str = "--blkio-weight-device";
 const GPUS: &str = "--gpus";
+
+/// The host's devices the container may use, and the limits on their IO:
+/// `--device`, `--gpus`, `--device-cgroup-rule`, `--blkio-weight-device`
+/// and `--device-{read,write}-{bps,iops}`.
+pub(super) fn host_devices(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let devices = devices(&c.devices)?;
+    let mut device_requests = gpus(&c.gpus)?;
+    device_requests.extend(devices.requests);
+    let cgroup_rules = cgroup_rules(&c.device_cgroup_rules)?;
+    let weight_devices = weight_devices(&c.blkio_weight_devices)?;
+    let read_bps = throttle_bps("--device-read-bps", &c.device_read_bps)?;
+    let write_bps = throttle_bps("--device-write-bps", &c.device_write_bps)?;
+    let read_iops = throttle_iops("--device-read-iops", &c.device_read_iops)?;
+    let write_iops = throttle_iops("--device-write-iops", &c.device_write_iops)?;
+    body.host(json!({
+        "Devices": to_value(&devices.mappings),
+        "DeviceCgroupRules": cgroup_rules,
+        "DeviceRequests": to_value(&device_requests),
+        "BlkioWeightDevice": to_value(&weight_devices),
+        "BlkioDeviceReadBps": to_value(&read_bps),
+        "BlkioDeviceWriteBps": to_value(&write_bps),
+        "BlkioDeviceReadIOps": to_value(&read_iops),
+        "BlkioDeviceWriteIOps": to_value(&write_iops),
+    }));
+    Ok(())
+}
 
 /// What `--device` puts in the create request.
 #[derive(Debug, Clone, Default, PartialEq)]

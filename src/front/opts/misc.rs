@@ -12,10 +12,103 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use bollard::models::{HealthConfig, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum};
+use serde_json::json;
 
 use super::go::{go_upper, parse_int};
-use super::invalid_argument;
 use super::units;
+use super::{invalid_argument, to_value, Body};
+use crate::cli::ContainerArgs;
+
+/// What names and describes the container: `-h`, `--domainname`, `-l`,
+/// `--label-file` and `--annotation`.
+pub(super) fn labels_and_names(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let labels = labels(&c.labels, &c.label_files)?;
+    let annotations = key_values("--annotation", &c.annotations)?;
+    body.config(json!({
+        "Hostname": c.hostname.clone().unwrap_or_default(),
+        "Domainname": c.domainname.clone().unwrap_or_default(),
+        "Labels": labels,
+    }));
+    body.host(json!({ "Annotations": annotations }));
+    Ok(())
+}
+
+/// `--log-driver` and `--log-opt`.
+pub(super) fn logging(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let log_opts = log_opts(c.log_driver.as_deref(), &c.log_opts)?;
+    body.host(json!({
+        "LogConfig": {
+            "Type": c.log_driver.clone().unwrap_or_default(),
+            "Config": log_opts,
+        },
+    }));
+    Ok(())
+}
+
+/// `--health-*` and `--no-healthcheck`.
+pub(super) fn health(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let health = healthcheck(&HealthArgs {
+        cmd: c.health_cmd.as_deref(),
+        interval: c.health_interval.as_deref(),
+        timeout: c.health_timeout.as_deref(),
+        start_period: c.health_start_period.as_deref(),
+        start_interval: c.health_start_interval.as_deref(),
+        retries: c.health_retries,
+        no_healthcheck: c.no_healthcheck,
+    })?;
+    if let Some(health) = health {
+        body.config(json!({ "Healthcheck": to_value(&health) }));
+    }
+    Ok(())
+}
+
+/// Privileges and confinement: `--cap-add`, `--cap-drop`,
+/// `--security-opt` and `--group-add`.
+pub(super) fn security(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let security = security_opts(&c.security_opts)?;
+    body.host(json!({
+        "CapAdd": capabilities(&c.cap_add),
+        "CapDrop": capabilities(&c.cap_drop),
+        "GroupAdd": c.group_add,
+        "SecurityOpt": security,
+    }));
+    if unconfined_system_paths(&c.security_opts) {
+        // `systempaths=unconfined`: nothing masked, nothing read-only.
+        body.host(json!({ "MaskedPaths": [], "ReadonlyPaths": [] }));
+    }
+    Ok(())
+}
+
+/// The namespaces the container shares or gets, and what runs it: `--pid`,
+/// `--uts`, `--userns`, `--cgroupns`, `--ipc`, `--cgroup-parent`,
+/// `--sysctl`, `--runtime` and `--isolation`.
+pub(super) fn namespaces(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    for (flag, value) in [
+        ("--pid", &c.pid),
+        ("--uts", &c.uts),
+        ("--userns", &c.userns),
+        ("--cgroupns", &c.cgroupns),
+        ("--ipc", &c.ipc),
+    ] {
+        if let Some(value) = value {
+            namespace_mode(flag, value)?;
+        }
+    }
+    let sysctls = sysctls(&c.sysctls)?;
+    body.host(json!({
+        "PidMode": c.pid.clone().unwrap_or_default(),
+        "UTSMode": c.uts.clone().unwrap_or_default(),
+        "UsernsMode": c.userns.clone().unwrap_or_default(),
+        "CgroupnsMode": c.cgroupns.clone().unwrap_or_default(),
+        "IpcMode": c.ipc.clone().unwrap_or_default(),
+        "Cgroup": "",
+        "CgroupParent": c.cgroup_parent.clone().unwrap_or_default(),
+        "Sysctls": sysctls,
+        "Runtime": c.runtime.clone().unwrap_or_default(),
+        "Isolation": c.isolation.clone().unwrap_or_default(),
+    }));
+    Ok(())
+}
 
 /// The resources `--ulimit` may limit (`as` is left out, as docker does).
 const ULIMIT_NAMES: [&str; 15] = [

@@ -1,8 +1,12 @@
 //! `docker run`'s options, turned into the container-create request the
 //! docker CLI would send for the same command line. docker's own option
 //! parsing (docker/cli `cli/command/container/opts.go` and `opts/`) is the
-//! specification; each submodule holds the syntax of one family of options,
-//! with a table of cases beside it.
+//! specification. [`container`] is the list of the families of options; each
+//! family is one function that checks its values and fills in its part of
+//! the request, in the submodule of that family (`misc.rs` holds several)
+//! beside the syntax of its values and a table of cases. How the container
+//! runs, its process and its resources have no file of their own and are
+//! here. `go.rs` and `bignum.rs` hold the Go library behaviour they share.
 //!
 //! Parsers return a refused value's whole message as a plain `String`, in
 //! docker's shape (`invalid argument "VALUE" for "FLAG" flag: REASON`), so
@@ -145,17 +149,17 @@ pub fn container(args: &RunArgs, context: &Context<'_>) -> Result<Container, Inv
     let mut body = Body::new();
     let attach = running(args, context, &mut body)?;
     let platform = platform::requested(c.platform.as_deref()).map_err(Invalid::value)?;
-    let mounts = storage(c, context.cwd, &mut body).map_err(Invalid::value)?;
-    publishing(c, &mut body).map_err(Invalid::value)?;
+    let mounts = mounts::storage(c, context.cwd, &mut body).map_err(Invalid::value)?;
+    ports::publishing(c, &mut body).map_err(Invalid::value)?;
     process(args, context, &mut body).map_err(Invalid::value)?;
-    labels_and_names(c, &mut body).map_err(Invalid::value)?;
-    namespaces(c, &mut body).map_err(Invalid::value)?;
-    logging(c, &mut body).map_err(Invalid::value)?;
-    security(c, &mut body).map_err(Invalid::value)?;
-    health(c, &mut body).map_err(Invalid::value)?;
+    misc::labels_and_names(c, &mut body).map_err(Invalid::value)?;
+    misc::namespaces(c, &mut body).map_err(Invalid::value)?;
+    misc::logging(c, &mut body).map_err(Invalid::value)?;
+    misc::security(c, &mut body).map_err(Invalid::value)?;
+    misc::health(c, &mut body).map_err(Invalid::value)?;
     resources(c, &mut body)?;
-    network(c, &mut body).map_err(Invalid::value)?;
-    host_devices(c, &mut body).map_err(Invalid::value)?;
+    net::network(c, &mut body).map_err(Invalid::value)?;
+    devices::host_devices(c, &mut body).map_err(Invalid::value)?;
     Ok(Container {
         name: args.name.clone(),
         platform: c.platform.clone().filter(|p| !p.is_empty()),
@@ -279,198 +283,6 @@ fn process(args: &RunArgs, context: &Context<'_>, body: &mut Body) -> Result<(),
     Ok(())
 }
 
-/// What names and describes the container: `-h`, `--domainname`, `-l`,
-/// `--label-file` and `--annotation`.
-fn labels_and_names(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let labels = misc::labels(&c.labels, &c.label_files)?;
-    let annotations = misc::key_values("--annotation", &c.annotations)?;
-    body.config(json!({
-        "Hostname": c.hostname.clone().unwrap_or_default(),
-        "Domainname": c.domainname.clone().unwrap_or_default(),
-        "Labels": labels,
-    }));
-    body.host(json!({ "Annotations": annotations }));
-    Ok(())
-}
-
-/// `--health-*` and `--no-healthcheck`.
-fn health(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let health = misc::healthcheck(&misc::HealthArgs {
-        cmd: c.health_cmd.as_deref(),
-        interval: c.health_interval.as_deref(),
-        timeout: c.health_timeout.as_deref(),
-        start_period: c.health_start_period.as_deref(),
-        start_interval: c.health_start_interval.as_deref(),
-        retries: c.health_retries,
-        no_healthcheck: c.no_healthcheck,
-    })?;
-    if let Some(health) = health {
-        body.config(json!({ "Healthcheck": to_value(&health) }));
-    }
-    Ok(())
-}
-
-/// `--log-driver` and `--log-opt`.
-fn logging(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let log_opts = misc::log_opts(c.log_driver.as_deref(), &c.log_opts)?;
-    body.host(json!({
-        "LogConfig": {
-            "Type": c.log_driver.clone().unwrap_or_default(),
-            "Config": log_opts,
-        },
-    }));
-    Ok(())
-}
-
-/// The networks and the names the container sees: `--network` and the
-/// endpoint flags, `--link`, `--add-host`, `--dns*` and `--mac-address`.
-fn network(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    if let Some(mac) = &c.mac_address {
-        net::mac_address(mac).map_err(|_| format!("{mac} is not a valid mac address"))?;
-    }
-    let extra_hosts = c
-        .add_hosts
-        .iter()
-        .map(|h| net::extra_host(h))
-        .collect::<Result<Vec<_>, _>>()?;
-    let dns = c
-        .dns
-        .iter()
-        .map(|d| net::dns_server(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let dns_search = c
-        .dns_search
-        .iter()
-        .map(|d| net::dns_search(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    // Checked now for the newest API; resolved again for the engine's own
-    // version once it has answered (see `Container::for_engine`).
-    let networking = net::networking(&network_args(c), NEWEST_API)?;
-    body.host(json!({
-        "Dns": dns,
-        "DnsOptions": c.dns_options,
-        "DnsSearch": dns_search,
-        "ExtraHosts": extra_hosts,
-    }));
-    set_networking(&mut body.0, networking);
-    Ok(())
-}
-
-/// `-p`, `-P` and `--expose`.
-fn publishing(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let ports = ports::ports(&c.publish, &c.expose, c.publish_all)?;
-    if !ports.exposed.is_empty() {
-        body.config(json!({ "ExposedPorts": empty_objects(&ports.exposed) }));
-    }
-    body.host(json!({
-        "PortBindings": to_value(&ports.bindings),
-        "PublishAllPorts": c.publish_all,
-    }));
-    Ok(())
-}
-
-/// What the container mounts and how its root file system behaves: `-v`,
-/// `--tmpfs`, `--mount`, `--volumes-from`, `--volume-driver`, `--read-only`
-/// and `--storage-opt`. Returns the mounts, for the checks that wait for
-/// the engine's version.
-fn storage(
-    c: &ContainerArgs,
-    cwd: &Path,
-    body: &mut Body,
-) -> Result<Vec<bollard::models::Mount>, String> {
-    let volumes = mounts::volumes(&c.volumes, cwd)?;
-    let tmpfs = mounts::tmpfs(&c.tmpfs)?;
-    let mount_list = mounts::mounts(&c.mounts)?;
-    let storage_opts = misc::key_values("--storage-opt", &c.storage_opts)?;
-    if !volumes.anonymous.is_empty() {
-        body.config(json!({ "Volumes": empty_objects(&volumes.anonymous) }));
-    }
-    body.host(json!({
-        "Binds": volumes.binds,
-        "VolumeDriver": c.volume_driver.clone().unwrap_or_default(),
-        "VolumesFrom": c.volumes_from,
-        "ReadonlyRootfs": c.read_only,
-        "StorageOpt": storage_opts,
-        "Tmpfs": tmpfs,
-        "Mounts": to_value(&mount_list),
-    }));
-    Ok(mount_list)
-}
-
-/// The host's devices the container may use, and the limits on their IO:
-/// `--device`, `--gpus`, `--device-cgroup-rule`, `--blkio-weight-device`
-/// and `--device-{read,write}-{bps,iops}`.
-fn host_devices(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let devices = devices::devices(&c.devices)?;
-    let mut device_requests = devices::gpus(&c.gpus)?;
-    device_requests.extend(devices.requests);
-    let cgroup_rules = devices::cgroup_rules(&c.device_cgroup_rules)?;
-    let weight_devices = devices::weight_devices(&c.blkio_weight_devices)?;
-    let read_bps = devices::throttle_bps("--device-read-bps", &c.device_read_bps)?;
-    let write_bps = devices::throttle_bps("--device-write-bps", &c.device_write_bps)?;
-    let read_iops = devices::throttle_iops("--device-read-iops", &c.device_read_iops)?;
-    let write_iops = devices::throttle_iops("--device-write-iops", &c.device_write_iops)?;
-    body.host(json!({
-        "Devices": to_value(&devices.mappings),
-        "DeviceCgroupRules": cgroup_rules,
-        "DeviceRequests": to_value(&device_requests),
-        "BlkioWeightDevice": to_value(&weight_devices),
-        "BlkioDeviceReadBps": to_value(&read_bps),
-        "BlkioDeviceWriteBps": to_value(&write_bps),
-        "BlkioDeviceReadIOps": to_value(&read_iops),
-        "BlkioDeviceWriteIOps": to_value(&write_iops),
-    }));
-    Ok(())
-}
-
-/// Privileges and confinement: `--cap-add`, `--cap-drop`,
-/// `--security-opt` and `--group-add`.
-fn security(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    let security = misc::security_opts(&c.security_opts)?;
-    body.host(json!({
-        "CapAdd": misc::capabilities(&c.cap_add),
-        "CapDrop": misc::capabilities(&c.cap_drop),
-        "GroupAdd": c.group_add,
-        "SecurityOpt": security,
-    }));
-    if misc::unconfined_system_paths(&c.security_opts) {
-        // `systempaths=unconfined`: nothing masked, nothing read-only.
-        body.host(json!({ "MaskedPaths": [], "ReadonlyPaths": [] }));
-    }
-    Ok(())
-}
-
-/// The namespaces the container shares or gets, and what runs it: `--pid`,
-/// `--uts`, `--userns`, `--cgroupns`, `--ipc`, `--cgroup-parent`,
-/// `--sysctl`, `--runtime` and `--isolation`.
-fn namespaces(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
-    for (flag, value) in [
-        ("--pid", &c.pid),
-        ("--uts", &c.uts),
-        ("--userns", &c.userns),
-        ("--cgroupns", &c.cgroupns),
-        ("--ipc", &c.ipc),
-    ] {
-        if let Some(value) = value {
-            misc::namespace_mode(flag, value)?;
-        }
-    }
-    let sysctls = misc::sysctls(&c.sysctls)?;
-    body.host(json!({
-        "PidMode": c.pid.clone().unwrap_or_default(),
-        "UTSMode": c.uts.clone().unwrap_or_default(),
-        "UsernsMode": c.userns.clone().unwrap_or_default(),
-        "CgroupnsMode": c.cgroupns.clone().unwrap_or_default(),
-        "IpcMode": c.ipc.clone().unwrap_or_default(),
-        "Cgroup": "",
-        "CgroupParent": c.cgroup_parent.clone().unwrap_or_default(),
-        "Sysctls": sysctls,
-        "Runtime": c.runtime.clone().unwrap_or_default(),
-        "Isolation": c.isolation.clone().unwrap_or_default(),
-    }));
-    Ok(())
-}
-
 /// Memory, CPU, block IO weight, process and file limits: the options
 /// docker's help lists under resources, the Windows-only ones included
 /// (the device IO limits are with the devices).
@@ -586,7 +398,7 @@ impl Container {
             }
         }
         let networking = net::networking(&self.network.borrowed(), api).map_err(Invalid::value)?;
-        set_networking(&mut self.body, networking);
+        net::set_networking(&mut self.body, networking);
         let host = self.body["HostConfig"].as_object_mut();
         if let Some(host) = host {
             // Kernel memory exists only between API 1.40 and 1.41.
@@ -641,9 +453,6 @@ impl Container {
     }
 }
 
-/// The newest API version whose rules dpty knows.
-const NEWEST_API: (usize, usize) = (1, 51);
-
 /// The networking options, kept until the engine's API version is known.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct OwnedNetworkArgs {
@@ -679,33 +488,6 @@ fn network_args_owned(c: &ContainerArgs) -> OwnedNetworkArgs {
         links: c.links.clone(),
         link_local_ips: c.link_local_ips.clone(),
         mac_address: c.mac_address.clone(),
-    }
-}
-
-fn network_args(c: &ContainerArgs) -> net::NetworkArgs<'_> {
-    net::NetworkArgs {
-        networks: &c.networks,
-        aliases: &c.network_aliases,
-        ipv4: c.ip.as_deref(),
-        ipv6: c.ip6.as_deref(),
-        links: &c.links,
-        link_local_ips: &c.link_local_ips,
-        mac_address: c.mac_address.as_deref(),
-    }
-}
-
-/// Puts resolved networking where the create request carries it.
-fn set_networking(body: &mut Value, networking: net::Networking) {
-    body["HostConfig"]["NetworkMode"] = json!(networking.mode.unwrap_or_default());
-    body["HostConfig"]["Links"] = json!(networking.links);
-    body["NetworkingConfig"] = json!({ "EndpointsConfig": to_value(&networking.endpoints) });
-    match networking.config_mac_address {
-        Some(mac) => body["MacAddress"] = json!(mac),
-        None => {
-            if let Some(fields) = body.as_object_mut() {
-                fields.remove("MacAddress");
-            }
-        }
     }
 }
 

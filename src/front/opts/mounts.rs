@@ -17,13 +17,43 @@ use bollard::models::{
     Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountImageOptions, MountTmpfsOptions,
     MountType, MountVolumeOptions, MountVolumeOptionsDriverConfig,
 };
+use serde_json::json;
 
 use super::go::{clean_path, csv_record, go_bool, parse_uint};
-use super::invalid_argument;
 use super::units::ram_in_bytes;
+use super::{empty_objects, invalid_argument, to_value, Body};
+use crate::cli::ContainerArgs;
 
 const VOLUME: &str = "-v, --volume";
 const MOUNT: &str = "--mount";
+
+/// What the container mounts and how its root file system behaves: `-v`,
+/// `--tmpfs`, `--mount`, `--volumes-from`, `--volume-driver`, `--read-only`
+/// and `--storage-opt`. Returns the mounts, for the checks that wait for
+/// the engine's version.
+pub(super) fn storage(
+    c: &ContainerArgs,
+    cwd: &Path,
+    body: &mut Body,
+) -> Result<Vec<Mount>, String> {
+    let volumes = volumes(&c.volumes, cwd)?;
+    let tmpfs = tmpfs(&c.tmpfs)?;
+    let mount_list = mounts(&c.mounts)?;
+    let storage_opts = super::misc::key_values("--storage-opt", &c.storage_opts)?;
+    if !volumes.anonymous.is_empty() {
+        body.config(json!({ "Volumes": empty_objects(&volumes.anonymous) }));
+    }
+    body.host(json!({
+        "Binds": volumes.binds,
+        "VolumeDriver": c.volume_driver.clone().unwrap_or_default(),
+        "VolumesFrom": c.volumes_from,
+        "ReadonlyRootfs": c.read_only,
+        "StorageOpt": storage_opts,
+        "Tmpfs": tmpfs,
+        "Mounts": to_value(&mount_list),
+    }));
+    Ok(mount_list)
+}
 
 /// What `-v` puts in the create request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,13 +11,79 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bollard::models::{EndpointIpamConfig, EndpointSettings};
+use serde_json::{json, Value};
 
 use super::go::{csv_record, go_lower, go_quote, parse_int};
-use super::invalid_argument;
+use super::{invalid_argument, to_value, Body};
+use crate::cli::ContainerArgs;
 
 /// `--add-host` accepts this word in place of an address; the engine puts
 /// its own gateway address there.
 const HOST_GATEWAY: &str = "host-gateway";
+
+/// The newest API version whose rules dpty knows.
+const NEWEST_API: (usize, usize) = (1, 51);
+
+/// The networks and the names the container sees: `--network` and the
+/// endpoint flags, `--link`, `--add-host`, `--dns*` and `--mac-address`.
+pub(super) fn network(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    if let Some(mac) = &c.mac_address {
+        mac_address(mac).map_err(|_| format!("{mac} is not a valid mac address"))?;
+    }
+    let extra_hosts = c
+        .add_hosts
+        .iter()
+        .map(|h| extra_host(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dns = c
+        .dns
+        .iter()
+        .map(|d| dns_server(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dns_search = c
+        .dns_search
+        .iter()
+        .map(|d| dns_search(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Checked now for the newest API; resolved again for the engine's own
+    // version once it has answered (see `Container::for_engine`).
+    let networking = networking(&network_args(c), NEWEST_API)?;
+    body.host(json!({
+        "Dns": dns,
+        "DnsOptions": c.dns_options,
+        "DnsSearch": dns_search,
+        "ExtraHosts": extra_hosts,
+    }));
+    set_networking(&mut body.0, networking);
+    Ok(())
+}
+
+fn network_args(c: &ContainerArgs) -> NetworkArgs<'_> {
+    NetworkArgs {
+        networks: &c.networks,
+        aliases: &c.network_aliases,
+        ipv4: c.ip.as_deref(),
+        ipv6: c.ip6.as_deref(),
+        links: &c.links,
+        link_local_ips: &c.link_local_ips,
+        mac_address: c.mac_address.as_deref(),
+    }
+}
+
+/// Puts resolved networking where the create request carries it.
+pub(super) fn set_networking(body: &mut Value, networking: Networking) {
+    body["HostConfig"]["NetworkMode"] = json!(networking.mode.unwrap_or_default());
+    body["HostConfig"]["Links"] = json!(networking.links);
+    body["NetworkingConfig"] = json!({ "EndpointsConfig": to_value(&networking.endpoints) });
+    match networking.config_mac_address {
+        Some(mac) => body["MacAddress"] = json!(mac),
+        None => {
+            if let Some(fields) = body.as_object_mut() {
+                fields.remove("MacAddress");
+            }
+        }
+    }
+}
 
 /// A value for `HostConfig.ExtraHosts` from `--add-host NAME:IP` or
 /// `NAME=IP`. The engine only understands `NAME:IP` with a bare address, so

@@ -14,9 +14,11 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use bollard::models::{PortBinding, PortMap};
+use serde_json::json;
 
 use super::go::parse_uint;
-use super::invalid_argument;
+use super::{empty_objects, invalid_argument, to_value, Body};
+use crate::cli::ContainerArgs;
 
 const PUBLISH: &str = "-p, --publish";
 const EXPOSE: &str = "--expose";
@@ -31,6 +33,19 @@ pub struct Ports {
     /// the order they were given. docker sends the host IP and port even
     /// when they are empty (meaning "any address", "any free port").
     pub bindings: PortMap,
+}
+
+/// `-p`, `-P` and `--expose`.
+pub(super) fn publishing(c: &ContainerArgs, body: &mut Body) -> Result<(), String> {
+    let ports = ports(&c.publish, &c.expose, c.publish_all)?;
+    if !ports.exposed.is_empty() {
+        body.config(json!({ "ExposedPorts": empty_objects(&ports.exposed) }));
+    }
+    body.host(json!({
+        "PortBindings": to_value(&ports.bindings),
+        "PublishAllPorts": c.publish_all,
+    }));
+    Ok(())
 }
 
 /// The values of `-p` (`publish`) and `--expose`, in command-line order.
