@@ -349,7 +349,7 @@ fn resources(c: &ContainerArgs, body: &mut Body) -> Result<(), Invalid> {
 /// The options given that some API versions do not have; each is refused
 /// once the engine turns out to be older (see `misc::require_api`).
 fn needs_api(c: &ContainerArgs) -> Vec<&'static str> {
-    [
+    given([
         ("--annotation", !c.annotations.is_empty()),
         ("--health-start-interval", c.health_start_interval.is_some()),
         ("--health-start-period", c.health_start_period.is_some()),
@@ -362,23 +362,25 @@ fn needs_api(c: &ContainerArgs) -> Vec<&'static str> {
         ("--stop-timeout", c.stop_timeout.is_some()),
         ("--init", c.init.is_some()),
         ("--cpus", c.cpus.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, given)| given.then_some(flag))
-    .collect()
+    ])
 }
 
 /// The options given that only an engine on Windows takes.
 fn windows_only(c: &ContainerArgs) -> Vec<&'static str> {
-    [
+    given([
         ("--cpu-count", c.cpu_count.is_some()),
         ("--cpu-percent", c.cpu_percent.is_some()),
         ("--io-maxbandwidth", c.io_maxbandwidth.is_some()),
         ("--io-maxiops", c.io_maxiops.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, given)| given.then_some(flag))
-    .collect()
+    ])
+}
+
+/// The flags of `flags` marked as given, in their order.
+fn given<const N: usize>(flags: [(&'static str, bool); N]) -> Vec<&'static str> {
+    flags
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
 }
 
 impl Container {
