@@ -3,9 +3,14 @@
 //! session of its own on its node, at most so many at a time, their output
 //! merged line by line as `docker service logs` shows it (`web.2@node-b |
 //! ...`), stderr lines on the error stream, no line ever cut by another.
-//! The input, when there is one, is read once and given to every task.
+//! The input, when there is one, is read once and given to every task: it
+//! is spooled to a file of its own with no name, which each task reads at
+//! its own pace as it grows, so memory stays bounded however large the
+//! input and however slow (or not yet started) a task is.
 
+use std::fs::File;
 use std::io;
+use std::os::unix::fs::FileExt as _;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
@@ -15,7 +20,7 @@ use bytes::Bytes;
 use futures_util::StreamExt as _;
 use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _, AsyncWrite};
 use tokio::io::{AsyncWriteExt as _, BufReader, ReadBuf};
-use tokio::sync::{mpsc, Mutex};
+use tokio::sync::{mpsc, watch, Mutex};
 
 use super::service::ServiceTask;
 use super::{Session, SessionEnd};
@@ -189,17 +194,20 @@ impl FanOut {
             Input::Given(reader) => Some(reader),
         };
         let width = tasks.iter().map(|t| t.label().len()).max().unwrap_or(0);
-        let mut feeds = Vec::new();
+        let spool = match (input, detach) {
+            (Some(input), false) => Some((
+                Spool::new().map_err(|e| {
+                    crate::Error::from(
+                        mark(e.into(), ErrorKind::Local).context("making a file for the input"),
+                    )
+                })?,
+                input,
+            )),
+            _ => None,
+        };
         let mut runs = Vec::new();
         for task in tasks {
-            let feed = match (&input, detach) {
-                (Some(_), false) => {
-                    let (sender, receiver) = mpsc::unbounded_channel();
-                    feeds.push(sender);
-                    Some(receiver)
-                }
-                _ => None,
-            };
+            let feed = spool.as_ref().map(|(spool, _)| spool.reader());
             let prefix = format!("{:<width$} | ", task.label());
             runs.push((task, feed, prefix));
         }
@@ -228,8 +236,8 @@ impl FanOut {
         // - the input, handed on to every task until it ends; then only
         //   the tasks are waited for.
         let feeding = async {
-            if let Some(input) = input {
-                broadcast(input, feeds).await;
+            if let Some((spool, input)) = spool {
+                spool.fill(input).await;
             }
             std::future::pending::<()>().await
         };
@@ -253,12 +261,7 @@ struct OneTask<'a> {
 }
 
 impl OneTask<'_> {
-    async fn run(
-        &self,
-        task: ServiceTask,
-        feed: Option<mpsc::UnboundedReceiver<Bytes>>,
-        prefix: String,
-    ) -> TaskEnd {
+    async fn run(&self, task: ServiceTask, feed: Option<SpoolReader>, prefix: String) -> TaskEnd {
         let result = self.session(&task, feed, prefix).await;
         if let Ok(SessionEnd::Signalled(signal)) = result {
             self.stopped.store(signal, Ordering::Relaxed);
@@ -269,7 +272,7 @@ impl OneTask<'_> {
     async fn session(
         &self,
         task: &ServiceTask,
-        feed: Option<mpsc::UnboundedReceiver<Bytes>>,
+        feed: Option<SpoolReader>,
         prefix: String,
     ) -> Result<SessionEnd> {
         let signal = self.stopped.load(Ordering::Relaxed);
@@ -290,13 +293,27 @@ impl OneTask<'_> {
         }
         let (output, from_output) = tokio::io::duplex(PIPE);
         let (error, from_error) = tokio::io::duplex(PIPE);
+        // The task's share of the input is read from the spool only while
+        // its session runs, a few pieces ahead at most.
+        let (fed, following) = match feed {
+            Some(reader) => {
+                let (pieces, feed) = mpsc::channel(FOLLOW_AHEAD);
+                (Some(feed), Some(reader.follow(pieces)))
+            }
+            None => (None, None),
+        };
+        let following = async {
+            if let Some(following) = following {
+                following.await;
+            }
+        };
         let lines = tokio::join!(
             copy_lines(from_output, self.output.clone(), prefix.clone()),
             copy_lines(from_error, self.error.clone(), prefix),
             async {
                 let mut streams = Streams::new(output, error);
-                let stdin = feed.is_some();
-                if let Some(feed) = feed {
+                let stdin = fed.is_some();
+                if let Some(feed) = fed {
                     streams = streams.input(Fed {
                         feed,
                         chunk: Bytes::new(),
@@ -312,35 +329,148 @@ impl OneTask<'_> {
                     .leave_running(self.leave_running)
                     .run(&node)
                     .await
-            }
+            },
+            following,
         );
         lines.2
     }
 }
 
-/// Reads `input` to its end, handing each piece to every task that still
-/// takes input; a task's end of input is the end of this one.
-async fn broadcast(
-    mut input: Pin<Box<dyn AsyncRead + Send>>,
-    mut feeds: Vec<mpsc::UnboundedSender<Bytes>>,
-) {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = match input.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        let piece = Bytes::copy_from_slice(&buf[..n]);
-        feeds.retain(|feed| feed.send(piece.clone()).is_ok());
-        if feeds.is_empty() {
-            break;
+/// How many pieces of the input a task's reader may hold ahead of its
+/// session: the rest waits in the spool.
+const FOLLOW_AHEAD: usize = 4;
+
+/// The size of the pieces the input is read and handed on in.
+const PIECE: usize = 64 * 1024;
+
+/// How far the input has been written to the spool.
+#[derive(Debug, Clone, Copy, Default)]
+struct Written {
+    bytes: u64,
+    /// The input has ended (or could not be read further).
+    done: bool,
+}
+
+/// The input, written once to a file without a name (gone with the last
+/// descriptor), and read by each task from its own offset as it grows.
+struct Spool {
+    file: Arc<File>,
+    written: watch::Sender<Written>,
+}
+
+/// One task's view of the [`Spool`].
+struct SpoolReader {
+    file: Arc<File>,
+    written: watch::Receiver<Written>,
+}
+
+impl Spool {
+    /// A spool in the temporary directory.
+    fn new() -> io::Result<Spool> {
+        Ok(Spool {
+            file: Arc::new(unnamed_file()?),
+            written: watch::channel(Written::default()).0,
+        })
+    }
+
+    fn reader(&self) -> SpoolReader {
+        SpoolReader {
+            file: Arc::clone(&self.file),
+            written: self.written.subscribe(),
+        }
+    }
+
+    /// Copies `input` into the spool to its end, telling the readers how
+    /// far it has got.
+    async fn fill(self, mut input: Pin<Box<dyn AsyncRead + Send>>) {
+        let mut buf = vec![0u8; PIECE];
+        let mut at = 0u64;
+        loop {
+            let n = match input.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            // The page cache takes a piece at once; the tasks read it back
+            // from there.
+            if self.file.write_all_at(&buf[..n], at).is_err() {
+                break;
+            }
+            at += n as u64;
+            self.written.send_replace(Written {
+                bytes: at,
+                done: false,
+            });
+        }
+        self.written.send_replace(Written {
+            bytes: at,
+            done: true,
+        });
+    }
+}
+
+impl SpoolReader {
+    /// Hands the input on to `pieces`, from the start, as the spool fills,
+    /// until it ends (which ends the task's input) or the task stops
+    /// reading.
+    async fn follow(mut self, pieces: mpsc::Sender<Bytes>) {
+        let mut at = 0u64;
+        let mut buf = vec![0u8; PIECE];
+        loop {
+            let written = *self.written.borrow_and_update();
+            if at < written.bytes {
+                let want = (written.bytes - at).min(PIECE as u64) as usize;
+                let n = match self.file.read_at(&mut buf[..want], at) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
+                };
+                at += n as u64;
+                if pieces
+                    .send(Bytes::copy_from_slice(&buf[..n]))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                continue;
+            }
+            if written.done || self.written.changed().await.is_err() {
+                return;
+            }
         }
     }
 }
 
+/// A file in the temporary directory that has no name, so that nothing is
+/// left behind whatever way dpty ends; where the file system cannot make
+/// one, a named file is made and unlinked at once.
+fn unnamed_file() -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let dir = std::env::temp_dir();
+    let unnamed = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_TMPFILE)
+        .open(&dir);
+    if let Ok(file) = unnamed {
+        return Ok(file);
+    }
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = MADE.fetch_add(1, Ordering::Relaxed);
+    let path = dir.join(format!(".dpty-input-{}-{n}", std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
+}
+
 /// One task's share of the input, as a reader.
 struct Fed {
-    feed: mpsc::UnboundedReceiver<Bytes>,
+    feed: mpsc::Receiver<Bytes>,
     chunk: Bytes,
 }
 
@@ -475,24 +605,55 @@ mod tests {
         );
     }
 
+    /// Read to its end by a task, with its reader following the spool.
+    async fn read_all(reader: SpoolReader) -> Vec<u8> {
+        let (pieces, feed) = mpsc::channel(FOLLOW_AHEAD);
+        let mut fed = Fed {
+            feed,
+            chunk: Bytes::new(),
+        };
+        let mut got = Vec::new();
+        let (read, ()) = tokio::join!(fed.read_to_end(&mut got), reader.follow(pieces));
+        read.unwrap();
+        got
+    }
+
     #[tokio::test]
     async fn the_input_is_read_once_and_every_task_gets_all_of_it() {
         let input: Vec<u8> = (0..200_000u32).flat_map(|n| n.to_le_bytes()).collect();
-        let (first, one) = mpsc::unbounded_channel();
-        let (second, two) = mpsc::unbounded_channel();
-        broadcast(
-            Box::pin(std::io::Cursor::new(input.clone())),
-            vec![first, second],
-        )
-        .await;
-        for feed in [one, two] {
-            let mut fed = Fed {
-                feed,
-                chunk: Bytes::new(),
-            };
-            let mut got = Vec::new();
-            fed.read_to_end(&mut got).await.unwrap();
-            assert!(got == input, "{} bytes of {}", got.len(), input.len());
+        let spool = Spool::new().unwrap();
+        let (first, second) = (spool.reader(), spool.reader());
+        // The first task reads while the input is still coming; the second
+        // starts only once all of it is in, as with --parallel 1.
+        let (got, ()) = tokio::join!(
+            read_all(first),
+            spool.fill(Box::pin(std::io::Cursor::new(input.clone())))
+        );
+        assert!(got == input, "{} bytes of {}", got.len(), input.len());
+        let got = read_all(second).await;
+        assert!(got == input, "{} bytes of {}", got.len(), input.len());
+    }
+
+    /// A task that does not read holds back only a few pieces; the rest of
+    /// a large input waits in the spool, not in memory.
+    #[tokio::test]
+    async fn a_task_that_reads_nothing_holds_only_a_few_pieces() {
+        let input = vec![7u8; 64 * PIECE];
+        let spool = Spool::new().unwrap();
+        let reader = spool.reader();
+        spool.fill(Box::pin(std::io::Cursor::new(input))).await;
+        let (pieces, feed) = mpsc::channel(FOLLOW_AHEAD);
+        let following = tokio::spawn(reader.follow(pieces));
+        // The follower stops once the channel is full.
+        while feed.len() < FOLLOW_AHEAD {
+            tokio::task::yield_now().await;
         }
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(feed.len(), FOLLOW_AHEAD);
+        assert!(!following.is_finished());
+        drop(feed);
+        following.await.unwrap();
     }
 }
