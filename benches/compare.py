@@ -433,7 +433,8 @@ class Bench:
             {"ssh-exec-start", "ssh-run-start", "ssh-notty", "ssh-stdin"}
             if "ssh" in wanted and args.ssh_host else set()) | (
             {"swarm-start", "swarm-notty", "swarm-all"}
-            if "swarm" in wanted and args.swarm else set())
+            if "swarm" in wanted and args.swarm else set()) | (
+            {"debug-start"} if "debug" in wanted else set())
         # Scenario 10: the service made for it, and its tasks (filled in by setup).
         self.service = f"dptybench{os.getpid()}"
         self.swarm_tasks: list[dict] = []
@@ -665,6 +666,17 @@ class Bench:
         if out.exit_code != 0 or out.io_error or out.timed_out:
             return Sample(metrics, describe(out, out.io[1] if out.io else b""))
         return Sample(metrics)
+
+    # 11: debugging a running container, against what a user would type by hand
+
+    def debug_startup(self, client: str) -> Sample:
+        c, image = self.container, self.args.image
+        tail = {
+            "dpty": ["debug", "-q", "--image", image, "--pull", "never", c, "--", "true"],
+            "docker": ["run", "--rm", "--pid", f"container:{c}", "--network", f"container:{c}",
+                       image, "true"],
+        }[client]
+        return self.startup(client, tail)
 
     # 5: keystroke echo
 
@@ -952,6 +964,13 @@ class Bench:
         elif "swarm" in wanted:
             print("10. swarm: skipped (no swarm: run it through scripts/bench.sh)",
                   file=sys.stderr, flush=True)
+        if "debug" in wanted:
+            print("11. debug start-up", file=sys.stderr, flush=True)
+            for client in CLIENTS:  # unmeasured: the helper's code paths in the engine
+                self.debug_startup(client)
+            for rep in range(a.startup_repeats):
+                for c in self.order(rep):
+                    self.record("debug-start", c, rep, self.debug_startup)
 
     def run_ssh(self) -> None:
         """Scenario 8: the same engine reached through ssh by both clients."""
@@ -1065,6 +1084,12 @@ ROWS = [
     ("swarm-all", "wall ms",
      "10. swarm: --all on 3 tasks, hostname (docker: a shell loop of -H ssh://NODE exec)",
      None, "low"),
+    # docker: a helper joined by hand, without dpty's chroot into the target's root.
+    ("debug-start", "wall ms",
+     "11. start-up: debug C -- true (docker: run --rm --pid/--network container:C busybox true)",
+     None, "low"),
+    ("debug-start", "CPU ms", "11. start-up: debug: client CPU", None, "low"),
+    ("debug-start", "RSS MiB", "11. start-up: debug: peak RSS", None, "low"),
 ]
 
 
@@ -1111,7 +1136,7 @@ def report(bench: Bench, started: float) -> None:
     print(f"- dpty: `{cmd_output([a.dpty, '--version'])}` ({a.dpty}, sha256 {bench.dpty_sha[:12]}); "
           f"git {bench.git}")
     print(f"- docker: client {bench.docker_client}, server {bench.docker_server}; DOCKER_HOST={a.host}")
-    print(f"- repeats: {a.repeats} per client for scenarios 1-3 and 5, {a.startup_repeats} for 4; "
+    print(f"- repeats: {a.repeats} per client for scenarios 1-3 and 5, {a.startup_repeats} for 4 and 11; "
           f"interleaved (A B, then B A, ...); medians of successful runs")
     print(f"- sizes: TTY output {a.tty_bytes / MB:g} MB, output {a.bytes / MB:g} MB, "
           f"stdin {a.stdin_bytes / MB:g} MB, {a.keystrokes} keystrokes {a.key_gap:g} ms apart")
@@ -1242,15 +1267,16 @@ def parse_args(argv: list[str]):
     p.add_argument("--quick", action="store_true",
                    help="smoke run: smaller transfers, 3 repeats, 50 keystrokes (under a minute)")
     p.add_argument("--repeats", type=int, help="runs per client for scenarios 1-3 and 5 (default 5)")
-    p.add_argument("--startup-repeats", type=int, help="runs per client for scenario 4 (default 11)")
+    p.add_argument("--startup-repeats", type=int,
+                   help="runs per client for scenarios 4 and 11 (default 11)")
     p.add_argument("--tty-bytes", type=int, help="bytes for scenario 1 (default 200000000)")
     p.add_argument("--bytes", type=int, help="bytes for scenario 2 (default 400000000)")
     p.add_argument("--stdin-bytes", type=int, help="bytes for scenario 3 (default 400000000)")
     p.add_argument("--keystrokes", type=int, help="keystrokes per echo run (default 150)")
     p.add_argument("--key-gap", type=float, default=20, help="ms between keystrokes (default 20)")
-    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh,record,swarm",
-                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh,record,swarm "
-                        "(default all)")
+    p.add_argument("--scenarios", default="tty,notty,stdin,startup,echo,ssh,record,swarm,debug",
+                   help="comma-separated subset of tty,notty,stdin,startup,echo,ssh,record,swarm,"
+                        "debug (default all)")
     p.add_argument("--ssh-host", default=os.environ.get("DPTY_BENCH_SSH_HOST"),
                    help="ssh:// address of the same engine for scenario 8 "
                         "(default $DPTY_BENCH_SSH_HOST; without one scenario 8 is skipped)")
@@ -1278,7 +1304,7 @@ def parse_args(argv: list[str]):
             setattr(a, k, v)
     a.scenarios = [s.strip() for s in a.scenarios.split(",") if s.strip()]
     unknown = set(a.scenarios) - {"tty", "notty", "stdin", "startup", "echo", "ssh", "record",
-                                  "swarm"}
+                                  "swarm", "debug"}
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     if a.repeats < 1 or a.startup_repeats < 1:
