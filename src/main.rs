@@ -109,8 +109,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
                 eprintln!("WARNING: {warning}");
             }
             container.mount_api_socket(&address).map_err(refused)?;
-            let detach_keys =
-                config::detach_keys(args.session.detach_keys.as_deref(), &docker_config)?;
+            let wiring =
+                config::Wiring::resolve(&args.session, args.signals.sig_proxy, &docker_config)?;
             let client = dpty::Client::connect(&engine).await?;
             container
                 .for_engine(client.api_version(), client.os_type())
@@ -122,9 +122,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
                 remove: args.rm,
                 pull: args.pull,
                 quiet: args.quiet,
-                detach_keys,
-                sig_proxy: args.signals.sig_proxy,
-                record: record_spec(&args.session),
+                wiring,
             };
             Ok(match run::run(&client, config, &mut signals).await? {
                 run::Ran::Session(end) => Dispatched::Ended(end),
@@ -148,14 +146,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
                 mode,
                 process: config::process(&args.process, words.collect())?,
                 container,
-                detach_keys: config::detach_keys(
-                    args.session.detach_keys.as_deref(),
+                detach: args.detach,
+                leave_running: args.lifetime.leave_running,
+                wiring: config::Wiring::resolve(
+                    &args.session,
+                    args.signals.sig_proxy,
                     &docker_config,
                 )?,
-                detach: args.detach,
-                record: record_spec(&args.session),
-                sig_proxy: args.signals.sig_proxy,
-                leave_running: args.lifetime.leave_running,
             };
             // Its requests and its stream: no wait for a container's exit.
             let client = dpty::Client::connect_with(&engine, 2).await?;
@@ -168,12 +165,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
                 target: args.target,
                 exec: args.exec,
                 no_stdin: args.no_stdin,
-                sig_proxy: args.signals.sig_proxy,
                 leave_running: args.lifetime.leave_running,
-                record: record_spec(&args.session),
                 logs: args.logs,
-                detach_keys: config::detach_keys(
-                    args.session.detach_keys.as_deref(),
+                wiring: config::Wiring::resolve(
+                    &args.session,
+                    args.signals.sig_proxy,
                     &docker_config,
                 )?,
             };
@@ -191,15 +187,6 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Dispatched> {
             Ok(Dispatched::Ended(end))
         }
     }
-}
-
-/// What `--record` and `--record-input` ask for.
-fn record_spec(session: &cli::SessionArgs) -> Option<dpty::RecordSpec> {
-    let path = session.record.clone()?;
-    Some(dpty::RecordSpec {
-        path,
-        input: session.record_input,
-    })
 }
 
 /// A command line docker would refuse, with docker's status for it.

@@ -2,6 +2,8 @@
 //! ([`dpty::Session::attach`]), or (with `--exec`) start an exec instance
 //! that was created elsewhere ([`dpty::Session::start_exec`]).
 
+use crate::front::config::Wiring;
+
 /// Everything `attach` needs, resolved from the command line.
 #[derive(Debug)]
 pub struct AttachConfig {
@@ -9,15 +11,12 @@ pub struct AttachConfig {
     /// `target` names an exec instance rather than a container.
     pub exec: bool,
     pub no_stdin: bool,
-    pub sig_proxy: bool,
     /// With `exec`: leave the command running when dpty ends first.
     pub leave_running: bool,
-    /// Where to record the session, if anywhere.
-    pub record: Option<dpty::RecordSpec>,
     /// Replay what the container printed before.
     pub logs: bool,
-    /// The detach sequence as the user spelled it.
-    pub detach_keys: String,
+    /// Detach keys, recording, signals.
+    pub wiring: Wiring,
 }
 
 pub async fn attach(
@@ -29,16 +28,9 @@ pub async fn attach(
         true => dpty::Session::start_exec(config.target).leave_running(config.leave_running),
         false => dpty::Session::attach(config.target).logs(config.logs),
     };
-    let mut session = session
-        .detach_keys(config.detach_keys)
-        .signals(signals, config.sig_proxy)
-        .batch_output(true)
-        .notices(|notice| eprintln!("dpty: {notice}"));
-    if config.no_stdin {
-        session = session.stdin(false);
-    }
-    if let Some(record) = config.record {
-        session = session.record(record);
-    }
-    session.run(client).await
+    let session = match config.no_stdin {
+        true => session.stdin(false),
+        false => session,
+    };
+    config.wiring.apply(session, signals).run(client).await
 }

@@ -91,6 +91,69 @@ pub fn run_stream_mode(args: &RunArgs, local: LocalTerminal) -> Result<StreamMod
 /// The detach sequence as given, else as the docker config file sets it
 /// (`detachKeys`), else docker's default. Refused here, before anything is
 /// made, when docker would refuse it.
+/// What every session of the binary is given the same way, resolved once
+/// from its command line and applied in one place ([`Wiring::apply`]): the
+/// detach keys, the recording, whether signals go on to the process, and
+/// the binary's own choices (bulk output batched, notices on stderr).
+#[derive(Debug, Clone)]
+pub struct Wiring {
+    /// The detach sequence: the flag's, else the docker config file's.
+    pub detach_keys: String,
+    /// Where to record the session, if anywhere.
+    pub record: Option<dpty::RecordSpec>,
+    /// Signals dpty receives go on to the process.
+    pub sig_proxy: bool,
+}
+
+impl Wiring {
+    /// The wiring the options in `session` ask for.
+    pub fn resolve(
+        session: &dpty::cli::SessionArgs,
+        sig_proxy: bool,
+        docker_config: &Path,
+    ) -> dpty::Result<Wiring> {
+        Ok(Wiring {
+            detach_keys: detach_keys(session.detach_keys.as_deref(), docker_config)?,
+            record: session.record.clone().map(|path| dpty::RecordSpec {
+                path,
+                input: session.record_input,
+            }),
+            sig_proxy,
+        })
+    }
+
+    /// Fails when the recording cannot be written, for a command that makes
+    /// something on the engine before its session starts (which then makes
+    /// the file again from the start).
+    pub fn check_record(&self) -> anyhow::Result<()> {
+        if let Some(record) = &self.record {
+            std::fs::File::create(&record.path).map_err(|e| {
+                anyhow::anyhow!("creating the recording {}: {e}", record.path.display())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `session`, wired.
+    pub fn apply<'a>(
+        self,
+        session: dpty::Session<'a>,
+        signals: &'a mut dpty::SignalSource,
+    ) -> dpty::Session<'a> {
+        let session = session
+            .detach_keys(self.detach_keys)
+            .signals(signals, self.sig_proxy)
+            .batch_output(true)
+            .notices(|notice| eprintln!("dpty: {notice}"));
+        match self.record {
+            Some(record) => session.record(record),
+            None => session,
+        }
+    }
+}
+
+/// The detach keys: `spec` (the flag) if given, else the docker config
+/// file's, else docker's default; checked as the engine would.
 pub fn detach_keys(spec: Option<&str>, docker_config: &Path) -> dpty::Result<String> {
     let from_file = || dpty::docker_config::detach_keys(docker_config);
     let spec = spec

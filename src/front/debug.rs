@@ -37,17 +37,11 @@ pub async fn debug(
     options.copy = args.copy;
     options.network = args.net;
     options.quiet = args.quiet;
-    let detach_keys = config::detach_keys(args.session.detach_keys.as_deref(), docker_config)?;
+    // A signal ends the session and removes what it made; on a TTY, Ctrl-C
+    // is a key for the shell.
+    let wiring = config::Wiring::resolve(&args.session, false, docker_config)?;
     // A recording that cannot be written stops dpty before anything is made.
-    let record = args.session.record.clone().map(|path| dpty::RecordSpec {
-        path,
-        input: args.session.record_input,
-    });
-    if let Some(record) = &record {
-        std::fs::File::create(&record.path).map_err(|e| {
-            anyhow::anyhow!("creating the recording {}: {e}", record.path.display())
-        })?;
-    }
+    wiring.check_record()?;
 
     // Its requests, the shell's stream, the helper's watchdog and the wait
     // for the container's end.
@@ -61,19 +55,10 @@ pub async fn debug(
     // As exec -i: stdin always goes through, with its end; a TTY only on a
     // terminal.
     let tty = local.stdin && local.stdout;
-    let mut session = dpty::Session::debug(container, options)
+    let session = dpty::Session::debug(container, options)
         .tty(tty)
-        .stdin(true)
-        .detach_keys(detach_keys)
-        // A signal ends the session and removes what it made; on a TTY,
-        // Ctrl-C is a key for the shell.
-        .signals(signals, false)
-        .batch_output(true)
-        .notices(|notice| eprintln!("dpty: {notice}"));
-    if let Some(record) = record {
-        session = session.record(record);
-    }
-    Ok(session.run(&client).await?)
+        .stdin(true);
+    Ok(wiring.apply(session, signals).run(&client).await?)
 }
 
 /// Makes the toolbox present as the pull policy says.

@@ -2,7 +2,7 @@
 //! terminal through [`dpty::Session::exec`], or started in the background
 //! with `-d`.
 
-use crate::front::config::StreamMode;
+use crate::front::config::{StreamMode, Wiring};
 
 /// Everything `exec` needs, resolved from the command line.
 #[derive(Debug)]
@@ -10,14 +10,10 @@ pub struct ExecConfig {
     pub mode: StreamMode,
     pub container: String,
     pub process: dpty::Process,
-    /// The detach sequence as the user spelled it.
-    pub detach_keys: String,
     /// `-d`: start the command in the background and return at once.
     pub detach: bool,
-    /// Where to record the session, if anywhere.
-    pub record: Option<dpty::RecordSpec>,
-    /// Signals dpty receives are passed on to the command.
-    pub sig_proxy: bool,
+    /// Detach keys, recording, signals.
+    pub wiring: Wiring,
     /// The command is left running when dpty ends before it.
     pub leave_running: bool,
 }
@@ -36,16 +32,9 @@ pub async fn exec(
             signal = signals.interrupted() => Ok(dpty::SessionEnd::Signalled(signal)),
         };
     }
-    let mut session = dpty::Session::exec(config.container, config.process)
+    let session = dpty::Session::exec(config.container, config.process)
         .tty(config.mode.tty)
         .stdin(config.mode.stdin)
-        .detach_keys(config.detach_keys)
-        .signals(signals, config.sig_proxy)
-        .leave_running(config.leave_running)
-        .batch_output(true)
-        .notices(|notice| eprintln!("dpty: {notice}"));
-    if let Some(record) = config.record {
-        session = session.record(record);
-    }
-    session.run(client).await
+        .leave_running(config.leave_running);
+    config.wiring.apply(session, signals).run(client).await
 }

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use tracing::info;
 
 use crate::cli::PullPolicy;
-use crate::front::config::StreamMode;
+use crate::front::config::{StreamMode, Wiring};
 use crate::front::exit_code::{self, Coded};
 use crate::front::opts::Container;
 use crate::front::pull;
@@ -24,12 +24,8 @@ pub struct RunConfig {
     pub pull: PullPolicy,
     /// Print nothing while pulling.
     pub quiet: bool,
-    /// The detach sequence as the user spelled it.
-    pub detach_keys: String,
-    /// Forward the signals dpty receives to the container.
-    pub sig_proxy: bool,
-    /// Where to record the session, if anywhere.
-    pub record: Option<dpty::RecordSpec>,
+    /// Detach keys, recording, signals.
+    pub wiring: Wiring,
 }
 
 /// How `run` ended, for the exit status.
@@ -54,10 +50,7 @@ pub async fn run(
     };
     // A recording that cannot be written stops dpty before anything is made
     // too; the session makes it again from the start.
-    if let Some(record) = &config.record {
-        std::fs::File::create(&record.path)
-            .with_context(|| format!("creating the recording {}", record.path.display()))?;
-    }
+    config.wiring.check_record()?;
     // Until the session takes over signals, an interrupt stops the set-up
     // and cleans up what was made, instead of killing dpty half way.
     let sent = std::cell::Cell::new(false);
@@ -104,22 +97,20 @@ pub async fn run(
         }
         return Ok(Ran::Session(dpty::SessionEnd::Exited(0)));
     }
-    let mut session = dpty::Session::start(&id)
+    let session = dpty::Session::start(&id)
         .tty(config.mode.tty)
         // `-a stdin` attaches stdin even without -i, as with docker.
         .stdin(attach.stdin)
         .outputs(dpty::Outputs {
             stdout: attach.stdout,
             stderr: attach.stderr,
-        })
-        .detach_keys(&config.detach_keys)
-        .signals(signals, config.sig_proxy)
-        .batch_output(true)
-        .notices(|notice| eprintln!("dpty: {notice}"));
-    if let Some(record) = config.record.clone() {
-        session = session.record(record);
-    }
-    let ended = session.run(client).await;
+        });
+    let ended = config
+        .wiring
+        .clone()
+        .apply(session, signals)
+        .run(client)
+        .await;
     // What --rm asks for happens whatever the way out, but for a detach
     // (the container goes on) and an exit (the engine removes it).
     let removed_by_engine = matches!(

@@ -101,7 +101,7 @@ async fn exec_one(
     let mut words = args.task_and_command.into_iter();
     let target = words.next().unwrap_or_default();
     let process = config::process(&args.process, words.collect())?;
-    let detach_keys = config::detach_keys(args.session.detach_keys.as_deref(), docker_config)?;
+    let wiring = config::Wiring::resolve(&args.session, args.signals.sig_proxy, docker_config)?;
     // Its requests and its stream, as for `exec`.
     let reached = reach_task(&target, &args.reach, engine, docker_config, 2, signals).await?;
     let (task, node) = match reached {
@@ -112,11 +112,9 @@ async fn exec_one(
         mode,
         container: task.container,
         process,
-        detach_keys,
         detach: args.detach,
-        record: record_spec(&args.session),
-        sig_proxy: args.signals.sig_proxy,
         leave_running: args.lifetime.leave_running,
+        wiring,
     };
     Ok(exec::exec(&node, config, signals).await?)
 }
@@ -127,7 +125,7 @@ async fn attach(
     docker_config: &Path,
     signals: &mut dpty::SignalSource,
 ) -> anyhow::Result<dpty::SessionEnd> {
-    let detach_keys = config::detach_keys(args.session.detach_keys.as_deref(), docker_config)?;
+    let wiring = config::Wiring::resolve(&args.session, args.signals.sig_proxy, docker_config)?;
     // Requests, the stream and the container's exit wait, as for `attach`.
     let reached = reach_task(&args.task, &args.reach, engine, docker_config, 3, signals).await?;
     let (task, node) = match reached {
@@ -138,11 +136,9 @@ async fn attach(
         target: task.container,
         exec: false,
         no_stdin: args.no_stdin,
-        sig_proxy: args.signals.sig_proxy,
         leave_running: false,
-        record: record_spec(&args.session),
         logs: args.logs,
-        detach_keys,
+        wiring,
     };
     Ok(attach::attach(&node, config, signals).await?)
 }
@@ -215,15 +211,6 @@ async fn exec_all(
         worst = worst.max(status);
     }
     Ok(dpty::SessionEnd::Exited(i64::from(worst)))
-}
-
-/// What `--record` and `--record-input` ask for.
-fn record_spec(session: &dpty::cli::SessionArgs) -> Option<dpty::RecordSpec> {
-    let path = session.record.clone()?;
-    Some(dpty::RecordSpec {
-        path,
-        input: session.record_input,
-    })
 }
 
 /// A refusal on our side, before the engine is involved: status 1, as docker.
