@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use dpty::cli::{self, Cli, Command};
 use front::config::{self, LocalTerminal};
-use front::exit_code::{self, Command as Which};
+use front::exit_code::{self, Which};
 use front::{attach, debug, exec, interrupts, logging, opts, run, service, usage};
 
 fn main() -> ExitCode {
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     };
     if let Err(error) = logging::init(cli.log_level.as_deref(), cli.log_file.as_deref()) {
         eprintln!("dpty: {}", exit_code::render(&error));
-        return ExitCode::from(exit_code::GENERAL);
+        return ExitCode::from(exit_code::Status::General);
     }
     let which = match cli.command {
         Command::Run(_) => Which::Run,
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("dpty: starting the runtime: {error}");
-            return ExitCode::from(exit_code::GENERAL);
+            return ExitCode::from(exit_code::Status::General);
         }
     };
     let outcome = runtime.block_on(dispatch(cli));
@@ -197,7 +197,7 @@ fn refused(invalid: opts::Invalid) -> anyhow::Error {
 
 /// A refusal on our side, before the engine is involved: status 1, as docker.
 fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
-    anyhow::Error::new(error).context(exit_code::Coded(exit_code::GENERAL))
+    anyhow::Error::new(error).context(exit_code::Coded(exit_code::Status::General))
 }
 
 /// Help and version (and help for a bare `dpty`, as with docker) go to stdout

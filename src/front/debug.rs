@@ -19,7 +19,7 @@ pub async fn debug(
     local: LocalTerminal,
     signals: &mut dpty::SignalSource,
 ) -> anyhow::Result<dpty::SessionEnd> {
-    let refused = Coded(exit_code::ENGINE_REFUSED);
+    let refused = Coded(exit_code::Status::EngineRefused);
     if args.gc {
         let client = dpty::Client::connect(engine)
             .await

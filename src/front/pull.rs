@@ -86,9 +86,11 @@ async fn follow(
         // The engine's words, as the docker CLI gives them, not bollard's.
         let info = item
             .map_err(dpty::Error::from)
-            .context(Coded(exit_code::ENGINE_REFUSED))?;
+            .context(Coded(exit_code::Status::EngineRefused))?;
         if let Some(detail) = info.error_detail.as_ref().and_then(|d| d.message.as_ref()) {
-            return Err(anyhow::anyhow!("{detail}").context(Coded(exit_code::ENGINE_REFUSED)));
+            return Err(
+                anyhow::anyhow!("{detail}").context(Coded(exit_code::Status::EngineRefused))
+            );
         }
         if let Some(update) = Update::of(&info) {
             display.show(update);

@@ -45,7 +45,7 @@ pub async fn run(
     // cannot be written stops dpty before a container does; it is removed
     // again unless an id went into it, as with the docker CLI.
     let mut cidfile = match &config.container.cidfile {
-        Some(path) => Some(CidFile::create(path).context(Coded(exit_code::ENGINE_REFUSED))?),
+        Some(path) => Some(CidFile::create(path).context(Coded(exit_code::Status::EngineRefused))?),
         None => None,
     };
     // A recording that cannot be written stops dpty before anything is made
@@ -78,7 +78,8 @@ pub async fn run(
     };
     info!(%id, "container created");
     if let Some(file) = cidfile.as_mut() {
-        file.write(&id).context(Coded(exit_code::ENGINE_REFUSED))?;
+        file.write(&id)
+            .context(Coded(exit_code::Status::EngineRefused))?;
     }
     let attach = config.container.attach;
     if !attach.any() {

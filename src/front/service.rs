@@ -8,7 +8,7 @@ use std::path::Path;
 use dpty::cli::{ReachArgs, ServiceArgs, ServiceAttachArgs, ServiceCommand, ServiceExecArgs};
 
 use crate::front::config::{self, LocalTerminal, StreamMode};
-use crate::front::exit_code::{self, Coded, Command as Which};
+use crate::front::exit_code::{self, Coded, Which};
 use crate::front::{attach, exec};
 
 pub async fn service(
@@ -30,7 +30,7 @@ pub async fn service(
 /// A refusal of the command line before anything runs: status 1, as the
 /// docker CLI's for options that do not go together.
 fn refuse(message: String) -> anyhow::Error {
-    anyhow::anyhow!(message).context(Coded(exit_code::GENERAL))
+    anyhow::anyhow!(message).context(Coded(exit_code::Status::General))
 }
 
 fn reach(args: &ReachArgs, docker_config: &Path) -> dpty::Reach {
@@ -185,35 +185,39 @@ async fn exec_all(
         .leave_running(args.lifetime.leave_running)
         .detach(args.detach);
     let ends = fan_out.run(&manager, tasks).await?;
-    let mut worst = 0;
+    let mut worst = exit_code::Status::Exited(0);
     for end in &ends {
         let (status, failure) = match &end.result {
-            Ok(dpty::SessionEnd::Exited(code)) => {
-                let status = (code & 0xff) as u8;
-                (status, format!("exited with status {code}"))
-            }
+            Ok(dpty::SessionEnd::Exited(code)) => (
+                exit_code::Status::of_exit(*code),
+                format!("exited with status {code}"),
+            ),
             Ok(dpty::SessionEnd::Signalled(signal)) => (
-                exit_code::for_signal(*signal),
+                exit_code::Status::Signal(*signal),
                 format!("ended by signal {signal}"),
             ),
-            Ok(dpty::SessionEnd::OutputClosed) => {
-                (exit_code::BROKEN_PIPE, "its output was closed".to_owned())
-            }
-            Ok(dpty::SessionEnd::Detached) => (exit_code::GENERAL, "detached".to_owned()),
+            Ok(dpty::SessionEnd::OutputClosed) => (
+                exit_code::Status::BrokenPipe,
+                "its output was closed".to_owned(),
+            ),
+            Ok(dpty::SessionEnd::Detached) => (exit_code::Status::General, "detached".to_owned()),
             Err(error) => (
                 exit_code::of_library_error(Which::Exec, error.kind()),
                 error.to_string(),
             ),
         };
-        if status != 0 {
+        if status.code() != 0 {
             eprintln!("dpty: {}: {failure}", end.task.label());
         }
-        worst = worst.max(status);
+        if status.code() > worst.code() {
+            worst = status;
+        }
     }
-    Ok(dpty::SessionEnd::Exited(i64::from(worst)))
+    // The largest status, as the command's own.
+    Ok(dpty::SessionEnd::Exited(i64::from(worst.code())))
 }
 
 /// A refusal on our side, before the engine is involved: status 1, as docker.
 fn local_failure(error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
-    anyhow::Error::new(error).context(Coded(exit_code::GENERAL))
+    anyhow::Error::new(error).context(Coded(exit_code::Status::General))
 }

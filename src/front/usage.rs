@@ -12,7 +12,7 @@ use crate::front::exit_code;
 pub struct Mistake {
     /// Two lines: the mistake, then the pointer to `--help`.
     pub text: String,
-    pub status: u8,
+    pub status: exit_code::Status,
 }
 
 /// The report of a command line clap refused; not for help or version,
@@ -33,20 +33,20 @@ pub fn mistake(error: &clap::Error) -> Mistake {
 
 /// As the docker CLI: an unknown command and a wrong number of arguments
 /// are 1; a bad flag, or a bad value for one, is 125.
-fn status(error: &clap::Error) -> u8 {
+fn status(error: &clap::Error) -> exit_code::Status {
     match error.kind() {
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingRequiredArgument
         | ErrorKind::TooFewValues
         | ErrorKind::WrongNumberOfValues
-        | ErrorKind::MissingSubcommand => exit_code::GENERAL,
+        | ErrorKind::MissingSubcommand => exit_code::Status::General,
         // One word too many (`attach a b`) is a wrong count too; a word
         // that looks like a flag is an unknown flag.
         ErrorKind::UnknownArgument => match error.get(ContextKind::InvalidArg) {
-            Some(ContextValue::String(arg)) if !arg.starts_with('-') => exit_code::GENERAL,
-            _ => exit_code::ENGINE_REFUSED,
+            Some(ContextValue::String(arg)) if !arg.starts_with('-') => exit_code::Status::General,
+            _ => exit_code::Status::EngineRefused,
         },
-        _ => exit_code::ENGINE_REFUSED,
+        _ => exit_code::Status::EngineRefused,
     }
 }
 
@@ -139,7 +139,7 @@ mod tests {
             (&["run", "-h"], 125),
         ];
         for (args, status) in cases {
-            assert_eq!(mistake_in(args).status, status, "{args:?}");
+            assert_eq!(mistake_in(args).status.code(), status, "{args:?}");
         }
     }
 

@@ -38,21 +38,21 @@ pub struct Invalid {
     pub message: String,
     /// 125 for a bad value; docker gives 1 for some conflicts and for options
     /// the engine is too old for.
-    pub status: u8,
+    pub status: crate::exit_code::Status,
 }
 
 impl Invalid {
     fn value(message: impl Into<String>) -> Self {
         Invalid {
             message: message.into(),
-            status: crate::exit_code::ENGINE_REFUSED,
+            status: crate::exit_code::Status::EngineRefused,
         }
     }
 
     fn general(message: impl Into<String>) -> Self {
         Invalid {
             message: message.into(),
-            status: crate::exit_code::GENERAL,
+            status: crate::exit_code::Status::General,
         }
     }
 }
