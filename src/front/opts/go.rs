@@ -41,6 +41,47 @@ fn is_printable(c: char) -> bool {
     !c.is_control() && !invisible && (c == ' ' || !c.is_whitespace())
 }
 
+/// The `time` package's own quoting in its errors: `"` and `\` escaped,
+/// every byte of a non-ASCII or control character as `\xNN`.
+pub fn time_quote(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        if c.is_ascii() && c >= ' ' {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        } else {
+            let mut buffer = [0; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                quoted.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Lower-cases one character at a time, as Go's `strings.ToLower` does
+/// (a character whose lower case is longer than one character is kept).
+pub fn go_lower(text: &str) -> String {
+    text.chars()
+        .map(|c| single(c.to_lowercase()).unwrap_or(c))
+        .collect()
+}
+
+/// Upper-cases one character at a time, as Go's `strings.ToUpper` does.
+pub fn go_upper(text: &str) -> String {
+    text.chars()
+        .map(|c| single(c.to_uppercase()).unwrap_or(c))
+        .collect()
+}
+
+fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    let first = chars.next()?;
+    chars.next().is_none().then_some(first)
+}
+
 /// Why Go's `strconv` refused a number. docker often passes the text of
 /// Go's error on, so it is rebuilt here with [`NumError::describe`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,47 +146,6 @@ pub fn parse_int(text: &str) -> Result<i64, NumError> {
     } else {
         i64::try_from(magnitude).map_err(|_| NumError::Range)
     }
-}
-
-/// The `time` package's own quoting in its errors: `"` and `\` escaped,
-/// every byte of a non-ASCII or control character as `\xNN`.
-pub fn time_quote(text: &str) -> String {
-    let mut quoted = String::from("\"");
-    for c in text.chars() {
-        if c.is_ascii() && c >= ' ' {
-            if c == '"' || c == '\\' {
-                quoted.push('\\');
-            }
-            quoted.push(c);
-        } else {
-            let mut buffer = [0; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                quoted.push_str(&format!("\\x{byte:02x}"));
-            }
-        }
-    }
-    quoted.push('"');
-    quoted
-}
-
-/// Lower-cases one character at a time, as Go's `strings.ToLower` does
-/// (a character whose lower case is longer than one character is kept).
-pub fn go_lower(text: &str) -> String {
-    text.chars()
-        .map(|c| single(c.to_lowercase()).unwrap_or(c))
-        .collect()
-}
-
-/// Upper-cases one character at a time, as Go's `strings.ToUpper` does.
-pub fn go_upper(text: &str) -> String {
-    text.chars()
-        .map(|c| single(c.to_uppercase()).unwrap_or(c))
-        .collect()
-}
-
-fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
-    let first = chars.next()?;
-    chars.next().is_none().then_some(first)
 }
 
 /// Go's `strconv.ParseBool`.
