@@ -7,6 +7,8 @@
 //! names), so they live here once, each with a table of Go's own answers,
 //! rather than once per option family.
 
+use std::path::Path;
+
 /// `text` in double quotes, escaped as Go's `strconv.Quote` escapes it, so
 /// messages that quote a value print it as docker prints it.
 pub fn go_quote(text: &str) -> String {
@@ -538,6 +540,29 @@ impl Lines<'_> {
     }
 }
 
+/// A failed file operation in the words of Go's `*os.PathError`, which
+/// docker passes on: `open PATH: no such file or directory`. Go words an
+/// errno in lower case; the C library's text with its first letter lowered
+/// reads the same for the errors a file option meets.
+pub fn path_error(op: &str, path: &Path, error: &std::io::Error) -> String {
+    let text = match error.raw_os_error() {
+        Some(code) => {
+            let text = std::io::Error::from_raw_os_error(code).to_string();
+            let text = text
+                .split(" (os error")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_lowercase().chain(chars).collect()
+            })
+        }
+        None => error.to_string(),
+    };
+    format!("{op} {}: {text}", path.to_string_lossy())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,5 +707,26 @@ mod tests {
         for &(path, clean) in cases {
             assert_eq!(clean_path(path), clean, "{path:?}");
         }
+    }
+
+    #[test]
+    fn file_errors_are_worded_as_go_words_them() {
+        let path = Path::new("/etc/x y");
+        assert_eq!(
+            path_error("open", path, &std::io::Error::from_raw_os_error(2)),
+            "open /etc/x y: no such file or directory"
+        );
+        assert_eq!(
+            path_error("read", path, &std::io::Error::from_raw_os_error(21)),
+            "read /etc/x y: is a directory"
+        );
+        assert_eq!(
+            path_error(
+                "read",
+                path,
+                &std::io::Error::other("stream did not contain valid UTF-8")
+            ),
+            "read /etc/x y: stream did not contain valid UTF-8"
+        );
     }
 }

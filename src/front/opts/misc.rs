@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use bollard::models::{HealthConfig, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum};
 use serde_json::json;
 
-use super::go::{go_upper, parse_int};
+use super::go::{go_upper, parse_int, path_error};
 use super::units;
 use super::{invalid_argument, to_value, Body};
 use crate::cli::ContainerArgs;
@@ -665,28 +665,10 @@ fn display(path: &Path) -> String {
 /// A file's bytes, with an error worded as Go words it (`open PATH: ...`,
 /// `read PATH: ...`).
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let go_error = |op: &str, error: std::io::Error| {
-        let text = match error.raw_os_error() {
-            Some(code) => {
-                let text = std::io::Error::from_raw_os_error(code).to_string();
-                let text = text
-                    .split(" (os error")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let mut chars = text.chars();
-                chars.next().map_or_else(String::new, |first| {
-                    first.to_lowercase().chain(chars).collect()
-                })
-            }
-            None => error.to_string(),
-        };
-        format!("{op} {}: {text}", display(path))
-    };
-    let mut file = std::fs::File::open(path).map_err(|e| go_error("open", e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| path_error("open", path, &e))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
-        .map_err(|e| go_error("read", e))?;
+        .map_err(|e| path_error("read", path, &e))?;
     Ok(bytes)
 }
 
