@@ -573,20 +573,41 @@ mod tests {
 
     #[test]
     fn quoting_matches_go() {
-        assert_eq!(go_quote("a\tb"), r#""a\tb""#);
-        assert_eq!(go_quote("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(go_quote("\u{1b}[m"), r#""\x1b[m""#);
-        assert_eq!(go_quote("\u{a0}é"), r#""\u00a0é""#);
+        let cases: &[(&str, &str)] = &[
+            ("abc", r#""abc""#),
+            (r#"a"b\c"#, r#""a\"b\\c""#),
+            ("say \"hi\"\\", r#""say \"hi\"\\""#),
+            ("a\nb\t\u{1b}", r#""a\nb\t\x1b""#),
+            ("\u{1b}[m", r#""\x1b[m""#),
+            ("é µ", "\"é µ\""),
+            ("\u{a0}é", r#""\u00a0é""#),
+            ("\u{a0}\u{feff}", r#""\u00a0\ufeff""#),
+        ];
+        for &(text, quoted) in cases {
+            assert_eq!(go_quote(text), quoted, "{text:?}");
+        }
+        // The time package quotes in its own way.
+        assert_eq!(time_quote("1é\"s"), r#""1\xc3\xa9\"s""#);
     }
 
     #[test]
-    fn values_are_quoted_as_go_quotes_them() {
-        assert_eq!(go_quote("abc"), r#""abc""#);
-        assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(go_quote("a\nb\t\u{1b}"), r#""a\nb\t\x1b""#);
-        assert_eq!(go_quote("é µ"), "\"é µ\"");
-        assert_eq!(go_quote("\u{a0}\u{feff}"), r#""\u00a0\ufeff""#);
+    fn cases_and_booleans_read_as_go_reads_them() {
+        // One character at a time: no final sigma, and a character whose
+        // other case is two characters stays as it is (docker 28 sends
+        // `--cap-add ﬀß` as CAP_ﬀß, and `--network name=ΑΣ` as ασ).
+        assert_eq!(go_lower("Name=Foo,ΑΣ"), "name=foo,ασ");
+        assert_eq!(go_upper("net_admin ﬀß"), "NET_ADMIN ﬀß");
+        for text in ["1", "t", "T", "TRUE", "true", "True"] {
+            assert_eq!(go_bool(text), Some(true), "{text:?}");
+        }
+        for text in ["0", "f", "F", "FALSE", "false", "False"] {
+            assert_eq!(go_bool(text), Some(false), "{text:?}");
+        }
+        for text in ["", "yes", "tRUE", " true", "2"] {
+            assert_eq!(go_bool(text), None, "{text:?}");
+        }
     }
+
     #[test]
     fn integers_read_as_strconv_reads_them() {
         assert_eq!(parse_uint("65535", 10, 16), Ok(65535));
