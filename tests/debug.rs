@@ -56,9 +56,24 @@ int main(int argc, char **argv) {
 }
 "#;
 
-const TARGET_IMAGE: &str = "dpty-test-debug-target:latest";
-const DYNAMIC_TOOLBOX: &str = "dpty-test-debug-dynamic:latest";
+/// The target's files besides its program, and how it is imported.
+const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n";
+const GROUP: &str = "root:x:0:\napp:x:1000:\n";
+const MARKER: &str = "scratch-target\n";
+const CHANGES: [&str; 3] = [
+    "CMD [\"/target\"]",
+    "ENV GREETING=hello-from-target",
+    "WORKDIR /work",
+];
+
+const DYNAMIC_TOOLBOX: &str = "dpty-test-debug-dynamic:1";
 const TOOLBOX: &str = "busybox:latest";
+
+/// Whether the engine has the image already: the test images are made once, not at every run,
+/// so that no run leaves the last one's behind untagged.
+fn have_image(name: &str) -> bool {
+    docker(&["image", "inspect", name]).status.success()
+}
 
 /// Runs a local command for the set-up, failing the test with its output if it fails.
 #[track_caller]
@@ -91,10 +106,20 @@ fn import(root: &Path, name: &str, changes: &[&str]) {
 }
 
 /// The target image: a static program, a marker file and the users root and app (1000), nothing
-/// else: no shell, no other program.
+/// else: no shell, no other program. Its tag is a hash of what goes into it, so a change makes a
+/// new image.
 fn target_image() -> &'static str {
-    static BUILT: OnceLock<()> = OnceLock::new();
+    static BUILT: OnceLock<String> = OnceLock::new();
     BUILT.get_or_init(|| {
+        // FNV-1a: stable across Rust versions, unlike the standard library's hasher.
+        let made_of = [TARGET_C, PASSWD, GROUP, MARKER].join("") + &CHANGES.join("");
+        let hash = made_of.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let name = format!("dpty-test-debug-target:{hash:016x}");
+        if have_image(&name) {
+            return name;
+        }
         let dir = TempDir::new("debug-target");
         let source = dir.path().join("target.c");
         std::fs::write(&source, TARGET_C).expect("writing target.c");
@@ -113,24 +138,12 @@ fn target_image() -> &'static str {
             None,
         );
         let etc = root.join("etc");
-        std::fs::write(etc.join("dpty-target-marker"), "scratch-target\n").unwrap();
-        std::fs::write(
-            etc.join("passwd"),
-            "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n",
-        )
-        .unwrap();
-        std::fs::write(etc.join("group"), "root:x:0:\napp:x:1000:\n").unwrap();
-        import(
-            &root,
-            TARGET_IMAGE,
-            &[
-                "CMD [\"/target\"]",
-                "ENV GREETING=hello-from-target",
-                "WORKDIR /work",
-            ],
-        );
-    });
-    TARGET_IMAGE
+        std::fs::write(etc.join("dpty-target-marker"), MARKER).unwrap();
+        std::fs::write(etc.join("passwd"), PASSWD).unwrap();
+        std::fs::write(etc.join("group"), GROUP).unwrap();
+        import(&root, &name, &CHANGES);
+        name
+    })
 }
 
 /// A toolbox whose shell is dynamically linked (the machine's dash, with its libraries), so that
@@ -138,6 +151,9 @@ fn target_image() -> &'static str {
 fn dynamic_toolbox() -> &'static str {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
+        if have_image(DYNAMIC_TOOLBOX) {
+            return;
+        }
         let dir = TempDir::new("debug-dynamic");
         let root = dir.path().join("root");
         std::fs::create_dir_all(root.join("bin")).unwrap();
