@@ -477,7 +477,7 @@ fn toolbox_failure(error: anyhow::Error, toolbox: &str) -> anyhow::Error {
     match start_failure_kind(&format!("{error:#}")) {
         Some(_) => mark(
             error.context(format!(
-                "the toolbox image {toolbox} has no /bin/sh that runs: choose another with --image"
+                "the toolbox image {toolbox} has no /bin/sh that runs here (it must be statically linked): choose another with --image"
             )),
             ErrorKind::Refused,
         ),
