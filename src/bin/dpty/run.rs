@@ -8,10 +8,10 @@ use anyhow::Context as _;
 use tracing::info;
 
 use crate::cli::PullPolicy;
-use crate::front::config::{StreamMode, Wiring};
-use crate::front::exit_code::{self, Coded};
-use crate::front::opts::Container;
-use crate::front::pull;
+use crate::config::{StreamMode, Wiring};
+use crate::exit_code::{self, Coded};
+use crate::opts::Container;
+use crate::pull;
 
 /// Everything `run` needs, resolved from the command line.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! terminal through [`dpty::Session::exec`], or started in the background
 //! with `-d`.
 
-use crate::front::config::{StreamMode, Wiring};
+use crate::config::{StreamMode, Wiring};
 
 /// Everything `exec` needs, resolved from the command line.
 #[derive(Debug)]

@@ -2,15 +2,34 @@
 //!
 //! `main` only parses, sets up logging, runs the command on a single-threaded
 //! runtime and turns the outcome into a docker-compatible exit status.
+//!
+//! This directory is the binary: everything between the command line (the
+//! clap definitions in the library's `dpty::cli`) and the library's public
+//! API. Settings are resolved in `config`, `run`'s options become the create
+//! request in `opts`, pulls are shown by `pull`, `exit_code` holds the one
+//! mapping from outcomes to docker's exit statuses, and `usage` reports
+//! mistakes in the command line as docker does. `run`, `exec`, `attach`,
+//! `service` (a Swarm task's node found first) and `debug` (the toolbox made
+//! present first) each start their kind of session.
 
-mod front;
+mod attach;
+mod config;
+mod debug;
+mod exec;
+mod exit_code;
+mod interrupts;
+mod logging;
+mod opts;
+mod pull;
+mod run;
+mod service;
+mod usage;
 
 use std::process::ExitCode;
 
+use config::LocalTerminal;
 use dpty::cli::{self, Cli, Command};
-use front::config::{self, LocalTerminal};
-use front::exit_code::{self, Which};
-use front::{attach, debug, exec, interrupts, logging, opts, run, service, usage};
+use exit_code::Which;
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {

@@ -166,11 +166,11 @@ pub fn detach_keys(spec: Option<&str>, docker_config: &Path) -> dpty::Result<Str
 
 /// The process `exec` starts: `argv` with the settings of its flags, and
 /// the environment by docker's rules (env files first, then `-e`; see
-/// [`crate::front::opts::misc::env`]).
+/// [`crate::opts::misc::env`]).
 pub fn process(args: &ProcessArgs, argv: Vec<String>) -> anyhow::Result<dpty::Process> {
     let lookup = |key: &str| std::env::var(key).ok();
-    let env = crate::front::opts::misc::env(&args.env, &args.env_file, lookup)
-        .map_err(anyhow::Error::msg)?;
+    let env =
+        crate::opts::misc::env(&args.env, &args.env_file, lookup).map_err(anyhow::Error::msg)?;
     Ok(dpty::Process {
         argv,
         env,

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use dpty::cli::{ReachArgs, ServiceArgs, ServiceAttachArgs, ServiceCommand, ServiceExecArgs};
 
-use crate::front::config::{self, LocalTerminal, StreamMode};
-use crate::front::exit_code::{self, Coded, Which};
-use crate::front::{attach, exec};
+use crate::config::{self, LocalTerminal, StreamMode};
+use crate::exit_code::{self, Coded, Which};
+use crate::{attach, exec};
 
 pub async fn service(
     args: ServiceArgs,

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use dpty::cli::{DebugArgs, PullPolicy};
 
-use crate::front::config::{self, LocalTerminal};
-use crate::front::exit_code::{self, Coded};
-use crate::front::pull;
+use crate::config::{self, LocalTerminal};
+use crate::exit_code::{self, Coded};
+use crate::pull;
 
 pub async fn debug(
     args: DebugArgs,

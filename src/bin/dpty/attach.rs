@@ -2,7 +2,7 @@
 //! ([`dpty::Session::attach`]), or (with `--exec`) start an exec instance
 //! that was created elsewhere ([`dpty::Session::start_exec`]).
 
-use crate::front::config::Wiring;
+use crate::config::Wiring;
 
 /// Everything `attach` needs, resolved from the command line.
 #[derive(Debug)]

@@ -5,7 +5,7 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use crate::front::exit_code;
+use crate::exit_code;
 
 /// What to print for a mistake in the command line, and the status.
 #[derive(Debug, Clone, PartialEq, Eq)]

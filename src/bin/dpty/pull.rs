@@ -18,8 +18,8 @@ use bollard::query_parameters::CreateImageOptionsBuilder;
 use futures_util::{Stream, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::front::config;
-use crate::front::exit_code::{self, Coded};
+use crate::config;
+use crate::exit_code::{self, Coded};
 use dpty::Client;
 
 /// How pull progress is shown.
