@@ -560,6 +560,47 @@ mod tests {
     }
 
     #[test]
+    fn the_engine_flags_come_from_the_command_line() {
+        let cli = parse(&[
+            "-H",
+            "tcp://127.0.0.1:2376",
+            "--context",
+            "c",
+            "--tlsverify",
+            "--tlscacert",
+            "/ca.pem",
+            "--tlscert",
+            "/cert.pem",
+            "--tlskey",
+            "/key.pem",
+            "exec",
+            "c",
+            "true",
+        ])
+        .unwrap();
+        let flags = crate::EngineFlags::from(&cli);
+        assert_eq!(flags.host.as_deref(), Some("tcp://127.0.0.1:2376"));
+        assert_eq!(flags.context.as_deref(), Some("c"));
+        assert!(flags.tlsverify && !flags.tls);
+        assert_eq!(
+            flags.tlscacert.as_deref(),
+            Some(std::path::Path::new("/ca.pem"))
+        );
+        assert_eq!(
+            flags.tlscert.as_deref(),
+            Some(std::path::Path::new("/cert.pem"))
+        );
+        assert_eq!(
+            flags.tlskey.as_deref(),
+            Some(std::path::Path::new("/key.pem"))
+        );
+        assert_eq!(
+            crate::EngineFlags::from(&parse(&["exec", "c", "true"]).unwrap()),
+            crate::EngineFlags::default()
+        );
+    }
+
+    #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
         command().debug_assert();

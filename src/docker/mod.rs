@@ -85,9 +85,9 @@ impl ApiError {
 /// let info = client.api().info().await?;
 /// # Ok(()) }
 /// ```
-impl From<bollard::errors::Error> for crate::Error {
+impl From<bollard::errors::Error> for crate::error::Error {
     fn from(error: bollard::errors::Error) -> Self {
-        crate::Error::from(ApiError::from_bollard(error))
+        crate::error::Error::from(ApiError::from_bollard(error))
     }
 }
 

@@ -12,6 +12,7 @@
 pub(crate) mod demux;
 mod foreground;
 mod given;
+mod input;
 mod keys;
 mod record;
 mod resize;

@@ -16,6 +16,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info};
 
 use super::demux::{self, Demuxer, Piece};
+use super::input::{pump_input, InputEnd, BUFFER_SIZE};
 use super::keys::Detector;
 use super::record::Tap;
 use super::resize::{self, Resizer};
@@ -23,10 +24,6 @@ use super::splice::Splice;
 use super::terminal::{local_size, Size};
 use super::{End, SizeStream, GIVE_UP_AFTER};
 use crate::basics::SignalFn;
-
-/// Big enough that a fast stream costs few system calls, small enough that
-/// memory stays flat whatever the peer sends.
-const BUFFER_SIZE: usize = 128 * 1024;
 
 /// Reads at least this large mean bulk output rather than interaction.
 const COALESCE_FROM: usize = 2048;
@@ -430,56 +427,6 @@ async fn write_all_vectored<W: AsyncWrite + Unpin>(
         IoSlice::advance_slices(&mut slices, n);
     }
     Ok(())
-}
-
-pub(super) enum InputEnd {
-    Eof,
-    Detached,
-}
-
-/// Copies local stdin to the connection; at EOF half-closes the connection
-/// so the process in the container sees its stdin end.
-pub(super) async fn pump_input<I, W>(
-    stdin: Option<I>,
-    mut conn: W,
-    mut detector: Option<Detector>,
-    tap: Option<Tap>,
-) -> io::Result<InputEnd>
-where
-    I: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
-{
-    let Some(mut stdin) = stdin else {
-        // Nothing to forward: keep the write side open and idle.
-        return std::future::pending().await;
-    };
-    let mut buf = vec![0u8; BUFFER_SIZE];
-    let mut keys_out = Vec::new();
-    loop {
-        let n = match stdin.read(&mut buf).await {
-            Ok(n) => n,
-            // A terminal that went away reads as EIO: treat it as the end.
-            Err(e) if e.raw_os_error() == Some(libc::EIO) => 0,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            conn.shutdown().await?;
-            return Ok(InputEnd::Eof);
-        }
-        if let Some(tap) = &tap {
-            tap.input(&buf[..n]);
-        }
-        let Some(detector) = detector.as_mut() else {
-            conn.write_all(&buf[..n]).await?;
-            continue;
-        };
-        keys_out.clear();
-        let detached = detector.feed(&buf[..n], &mut keys_out);
-        conn.write_all(&keys_out).await?;
-        if detached {
-            return Ok(InputEnd::Detached);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use tokio::io::Interest;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::debug;
 
-use super::select::{pump_input, InputEnd};
+use super::input::{pump_input, InputEnd};
 use super::stdio::StdStream;
 
 /// How much one splice call may move.

@@ -294,7 +294,7 @@ impl ExecProcess {
             Err(error) => {
                 self.unreachable_once(&format!(
                     "a second exec cannot be created: {}",
-                    crate::Error::from(error)
+                    crate::error::Error::from(error)
                 ));
                 return false;
             }

@@ -189,7 +189,7 @@ impl FanOut {
         let input: Option<Pin<Box<dyn AsyncRead + Send>>> = match input {
             Input::Nothing => None,
             Input::Stdin => Some(Box::pin(StdStream::stdin().map_err(|e| {
-                crate::Error::from(mark(e.into(), ErrorKind::Local).context("opening stdin"))
+                crate::error::Error::from(mark(e.into(), ErrorKind::Local).context("opening stdin"))
             })?)),
             Input::Given(reader) => Some(reader),
         };
@@ -197,7 +197,7 @@ impl FanOut {
         let spool = match (input, detach) {
             (Some(input), false) => Some((
                 Spool::new().map_err(|e| {
-                    crate::Error::from(
+                    crate::error::Error::from(
                         mark(e.into(), ErrorKind::Local).context("making a file for the input"),
                     )
                 })?,
