@@ -234,7 +234,8 @@ fn usage_error(error: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            let mistake = usage::mistake(&error);
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let mistake = usage::mistake(&error, &args);
             eprintln!("{}", mistake.text);
             ExitCode::from(mistake.status)
         }

@@ -15,10 +15,10 @@ pub struct Mistake {
     pub status: exit_code::Status,
 }
 
-/// The report of a command line clap refused; not for help or version,
-/// which are no mistakes.
-pub fn mistake(error: &clap::Error) -> Mistake {
-    let command = command_path(error);
+/// The report of a command line clap refused (`args`, without the program's
+/// name); not for help or version, which are no mistakes.
+pub fn mistake(error: &clap::Error, args: &[String]) -> Mistake {
+    let command = command_path(error).unwrap_or_else(|| path_in_args(args));
     let message = match (error.kind(), error.get(ContextKind::InvalidSubcommand)) {
         (ErrorKind::InvalidSubcommand, Some(ContextValue::String(name))) => {
             format!("unknown command: {command} {name}")
@@ -67,18 +67,19 @@ fn first_paragraph(error: &clap::Error) -> String {
 }
 
 /// The command being parsed when clap gave up, `dpty run` or `dpty`, from
-/// the usage line clap keeps with the error.
-fn command_path(error: &clap::Error) -> String {
+/// the usage line clap keeps with the error; `None` when it kept none (a bad
+/// value for an option).
+fn command_path(error: &clap::Error) -> Option<String> {
     let usage = match error.get(ContextKind::Usage) {
         Some(ContextValue::StyledStr(usage)) => usage.to_string(),
-        _ => String::new(),
+        _ => return None,
     };
     let usage = usage.trim_start();
     let usage = usage.strip_prefix("Usage:").unwrap_or(usage);
     let mut words = usage.split_whitespace();
     let mut path = vec!["dpty".to_owned()];
     if words.next() != Some("dpty") {
-        return path.join(" ");
+        return Some(path.join(" "));
     }
     // The words that name commands, as deep as they go: `dpty run`.
     let mut command = dpty::cli::command();
@@ -89,23 +90,67 @@ fn command_path(error: &clap::Error) -> String {
         path.push(word.to_owned());
         command = sub;
     }
+    Some(path.join(" "))
+}
+
+/// The commands named in `args`, as deep as they go: options are passed
+/// over (with their value, when it is a word of its own), and the first
+/// other word that names no command ends the path.
+fn path_in_args(args: &[String]) -> String {
+    let mut path = vec!["dpty".to_owned()];
+    let mut command = dpty::cli::command();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(option) = word.strip_prefix('-') {
+            if !word.contains('=') && takes_a_value(&command, option) {
+                words.next();
+            }
+            continue;
+        }
+        let Some(sub) = command.find_subcommand(word).cloned() else {
+            break;
+        };
+        path.push(word.clone());
+        command = sub;
+    }
     path.join(" ")
+}
+
+/// Whether the option `option` (`-H` as `H`, `--host` as `-host`) of
+/// `command`, or of a command above it, takes a value in the next word.
+fn takes_a_value(command: &clap::Command, option: &str) -> bool {
+    let found = command
+        .get_arguments()
+        .find(|arg| match option.strip_prefix('-') {
+            Some(long) => arg.get_long() == Some(long),
+            // A cluster of short flags takes a value only at its end.
+            None => option
+                .chars()
+                .last()
+                .is_some_and(|c| arg.get_short() == Some(c)),
+        });
+    found.is_some_and(|arg| {
+        arg.get_action().takes_values() && arg.get_num_args().is_none_or(|n| n.min_values() > 0)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser as _;
 
     fn mistake_in(args: &[&str]) -> Mistake {
         let argv = std::iter::once("dpty").chain(args.iter().copied());
-        let error = dpty::cli::Cli::try_parse_from(argv).unwrap_err();
-        mistake(&error)
+        let error = dpty::cli::command().try_get_matches_from(argv).unwrap_err();
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        mistake(&error, &args)
     }
 
     #[test]
     fn the_pointer_names_the_command_being_parsed() {
-        let cases: [(&[&str], &str); 7] = [
+        let cases: [(&[&str], &str); 10] = [
             (&["run", "--nosuch", "busybox"], "dpty run"),
             (&["run"], "dpty run"),
             (
@@ -116,6 +161,16 @@ mod tests {
             (&["attach", "--nosuch", "c"], "dpty attach"),
             (&["--nosuch"], "dpty"),
             (&["foo"], "dpty"),
+            // A bad value for an option: clap keeps no usage line then.
+            (&["run", "--pull", "bogus", "busybox"], "dpty run"),
+            (
+                &["-H", "unix:///x", "debug", "--pull=bogus", "c"],
+                "dpty debug",
+            ),
+            (
+                &["--log-level", "debug", "service", "exec", "--parallel", "x"],
+                "dpty service exec",
+            ),
         ];
         for (args, command) in cases {
             let text = mistake_in(args).text;
