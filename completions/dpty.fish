@@ -474,7 +474,7 @@ fi | LC_ALL=C sort -u
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
-# after `dpty exec` and `dpty attach`, image names after `dpty run`, and services and their tasks after
+# after `dpty exec`, `dpty attach` and `dpty debug`, image names after `dpty run`, and services and their tasks after
 # `dpty service exec` and `dpty service attach`, asking the engine dpty would use
 # through completions/dynamic.sh. No curl, no engine, or no answer within a second: nothing is offered.
 # Just above this file, the generator defines __dpty_value_options (from src/cli/: the options that
@@ -545,7 +545,7 @@ function __dpty_name_position
         return 1
     end
     switch "$sub"
-        case exec
+        case exec debug
             echo containers
         case attach
             test -z "$exec_target"; or return 1 # an exec instance's id: nothing to offer

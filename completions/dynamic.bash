@@ -3,7 +3,7 @@
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: clap_complete knows dpty's options but not what is in the engine. This completes the
-# first word after `dpty exec` and `dpty attach` with the names of running containers, the first word
+# first word after `dpty exec`, `dpty attach` and `dpty debug` with the names of running containers, the first word
 # after `dpty run` with image names, and the first word after `dpty service exec` and
 # `dpty service attach` with the services of a swarm manager and their tasks (web, web.1, ...). dpty must not need the docker CLI, so the engine is asked
 # directly, by completions/dynamic.sh (shared with zsh and fish), at the engine dpty would use. No curl,
@@ -104,14 +104,14 @@ _dpty_with_names() {
     local kind=''
     if [[ -z $value && $positionals -eq 0 && ($cur != -* || -n $only_positionals) ]]; then
         case $sub in
-            exec) kind=containers ;;
+            exec | debug) kind=containers ;;
             attach) [[ -n $exec_target ]] || kind=containers ;; # with --exec: an exec id, unknowable
             run) kind=images ;;
             service) [[ $service_sub == exec || $service_sub == attach ]] && kind=services ;;
         esac
     fi
     if [[ -z $kind ]]; then
-        if ((positionals)) && [[ $sub == run || $sub == exec || $sub.$service_sub == service.exec ]]; then
+        if ((positionals)) && [[ $sub == run || $sub == exec || $sub == debug || $sub.$service_sub == service.exec ]]; then
             # The command to run in the container: not dpty's options (which the generated completion
             # would offer); only the shell's default, file names.
             COMPREPLY=()

@@ -4,7 +4,7 @@
 # then run scripts/gen-docs.sh.
 #
 # Why this exists: as completions/dynamic.bash does for bash, this completes running containers' names
-# after `dpty exec` and `dpty attach`, image names after `dpty run`, and services and their tasks after
+# after `dpty exec`, `dpty attach` and `dpty debug`, image names after `dpty run`, and services and their tasks after
 # `dpty service exec` and `dpty service attach`, asking the engine dpty would use
 # through completions/dynamic.sh, which the generator puts just above as $_dpty_engine_sh. No curl, no
 # engine, or no answer within a second: nothing is offered.

@@ -197,6 +197,10 @@ fn zsh_with_names(generated: String, cmd: &Command) -> anyhow::Result<String> {
             "_dpty_first_then_default services",
         ),
         ("':task -- ", "_dpty_names services"),
+        (
+            "'*::target_and_command -- ",
+            "_dpty_first_then_default containers",
+        ),
     ] {
         let default_action = ":_default' \\";
         let mut lines = script.lines().filter(|line| line.starts_with(spec));
@@ -326,6 +330,7 @@ fn check_what_the_snippets_assume(cmd: &Command) -> anyhow::Result<()> {
     };
     first_positional("exec", "CONTAINER")?;
     first_positional("attach", "CONTAINER")?;
+    first_positional("debug", "CONTAINER")?;
     first_positional("run", "IMAGE")?;
     for sub in ["exec", "attach"] {
         let service = cmd.find_subcommand("service");

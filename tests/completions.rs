@@ -72,6 +72,13 @@ fn exec_and_attach_complete_running_container_names() {
         complete(&mut bash, &format!("dpty attach {prefix}")),
         format!("=dpty attach {name}")
     );
+    assert_eq!(
+        complete(
+            &mut bash,
+            &format!("dpty debug --image busybox:latest {prefix}")
+        ),
+        format!("=dpty debug --image busybox:latest {name}")
+    );
     // Options before the container, one of them with its value in the next word.
     assert_eq!(
         complete(&mut bash, &format!("dpty exec -it -e A=1 {prefix}")),
@@ -270,6 +277,7 @@ printf '%s\n' "${COMPREPLY[@]}""#;
     for (line, expected) in [
         (format!("dpty exec {prefix}"), container.name()),
         (format!("dpty attach {prefix}"), container.name()),
+        (format!("dpty debug {prefix}"), container.name()),
         ("dpty run --rm busyb".to_owned(), "busybox:latest"),
     ] {
         let bash = config.command(
@@ -293,6 +301,7 @@ fn fish_completes_names_without_a_docker_config_and_writes_no_error() {
     for (line, expected) in [
         (format!("dpty exec {prefix}"), container.name()),
         (format!("dpty attach {prefix}"), container.name()),
+        (format!("dpty debug -q {prefix}"), container.name()),
         ("dpty run --rm busybox:".to_owned(), "busybox:latest"),
     ] {
         let fish = config.command("fish", &["--no-config", "-c", script, &line]);
@@ -331,6 +340,10 @@ fn zsh_completes_names_without_a_docker_config_and_writes_no_error() {
         (
             format!("dpty attach {prefix}"),
             format!("=dpty attach {}", container.name()),
+        ),
+        (
+            format!("dpty debug {prefix}"),
+            format!("=dpty debug {}", container.name()),
         ),
         (
             "dpty run --rm busybox:".to_owned(),
