@@ -598,6 +598,18 @@ fn failures_before_the_session_are_one_line_with_status_125_and_leave_nothing() 
     let out = debug(&["--net", "none", target.name()], None);
     assert_refused(&out, "--copy", &target);
     assert_eq!(inspect(target.name(), "{{.State.Status}}"), "running");
+
+    // A mistyped name, or an option that does not fit the target, is told before the toolbox is
+    // pulled: a toolbox on a closed loopback port would fail the pull at once if one were tried.
+    let unpullable = ["debug", "--image", "127.0.0.1:9/dpty-test-toolbox:1"];
+    let mut args = unpullable.to_vec();
+    args.push("dpty-test-no-such-container");
+    let out = run_bin(&args, None, TIMEOUT);
+    assert_refused(&out, "dpty-test-no-such-container", &target);
+    let mut args = unpullable.to_vec();
+    args.extend(["--net", "none", target.name()]);
+    let out = run_bin(&args, None, TIMEOUT);
+    assert_refused(&out, "--copy", &target);
 }
 
 #[test]

@@ -193,6 +193,22 @@ pub struct DebugOptions {
 }
 
 impl DebugOptions {
+    /// Checks that `container` exists and that these options fit it (a
+    /// network is only for a copy), before anything slow or lasting is done
+    /// for it, such as pulling the toolbox; [`Session::debug`](super::Session::debug)
+    /// checks the same as it starts.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dpty::Client) -> dpty::Result<()> {
+    /// let options = dpty::DebugOptions::new("busybox:musl");
+    /// options.check(&client, "web").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn check(&self, client: &Client, container: &str) -> crate::error::Result<()> {
+        target_of(client, container, self).await?;
+        Ok(())
+    }
+
     /// The toolbox's shell, as root, with the rest as the target has it.
     pub fn new(toolbox: impl Into<String>) -> DebugOptions {
         DebugOptions {
@@ -485,20 +501,13 @@ fn toolbox_failure(error: anyhow::Error, toolbox: &str) -> anyhow::Error {
     }
 }
 
-/// Sets the debug session up, as far as the exec instance of its shell:
-/// live for a running target, on a snapshot copy otherwise (or with
-/// `copy`). Everything made is noted in `state` as it is made.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn prepare(
+/// The target as the engine sees it, and whether it runs, once the options
+/// are known to fit it.
+async fn target_of(
     client: &Client,
     name: &str,
     options: &DebugOptions,
-    state: &State,
-    tty: bool,
-    stdin: bool,
-    size: Option<Size>,
-    keys_spec: &str,
-) -> anyhow::Result<Found> {
+) -> anyhow::Result<(bollard::models::ContainerInspectResponse, bool)> {
     let info = client
         .api()
         .inspect_container(name, None)
@@ -516,6 +525,24 @@ pub(super) async fn prepare(
             ErrorKind::Refused,
         ));
     }
+    Ok((info, running))
+}
+
+/// Sets the debug session up, as far as the exec instance of its shell:
+/// live for a running target, on a snapshot copy otherwise (or with
+/// `copy`). Everything made is noted in `state` as it is made.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn prepare(
+    client: &Client,
+    name: &str,
+    options: &DebugOptions,
+    state: &State,
+    tty: bool,
+    stdin: bool,
+    size: Option<Size>,
+    keys_spec: &str,
+) -> anyhow::Result<Found> {
+    let (info, running) = target_of(client, name, options).await?;
     let spec = ExecSpec {
         tty,
         stdin,

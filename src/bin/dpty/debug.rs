@@ -46,8 +46,12 @@ pub async fn debug(
     // Its requests, the shell's stream, the helper's watchdog and the wait
     // for the container's end.
     let client = dpty::Client::connect_with(engine, 4).await?;
+    // A mistyped name or an option that does not fit the target must not
+    // cost a pull of the toolbox first.
+    let before_pull = options.check(&client, &container);
+    let ensuring = ensure_toolbox(&client, &args.image, args.pull, args.quiet, before_pull);
     let toolbox = tokio::select! {
-        present = ensure_toolbox(&client, &args.image, args.pull, args.quiet) => present,
+        present = ensuring => present,
         signal = signals.interrupted() => return Ok(dpty::SessionEnd::Signalled(signal)),
     };
     toolbox.map_err(|e| e.context(refused))?;
@@ -61,15 +65,18 @@ pub async fn debug(
     Ok(wiring.apply(session, signals).run(&client).await?)
 }
 
-/// Makes the toolbox present as the pull policy says.
+/// Makes the toolbox present as the pull policy says; `before_pull` has
+/// to succeed before a pull is started.
 async fn ensure_toolbox(
     client: &dpty::Client,
     image: &str,
     policy: PullPolicy,
     quiet: bool,
+    before_pull: impl std::future::Future<Output = dpty::Result<()>>,
 ) -> anyhow::Result<()> {
     let progress = || pull::Progress::choose(quiet);
     if policy == PullPolicy::Always {
+        before_pull.await?;
         return pull::pull(client, image, None, progress()).await;
     }
     if client.has_image(image).await? {
@@ -80,6 +87,7 @@ async fn ensure_toolbox(
             "the toolbox image '{image}' is not present and --pull=never forbids pulling it"
         );
     }
+    before_pull.await?;
     if !quiet {
         eprintln!("Unable to find image '{image}' locally");
     }
