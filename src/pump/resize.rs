@@ -4,7 +4,8 @@
 //! few retries (engines before API 1.42, and Podman, ignore the size given at
 //! create time, and a resize can fail until the process has started), then
 //! follows a `watch` channel: a burst of changes collapses into its last value,
-//! so the container always ends at the size the terminal ended at. The task
+//! so the container always ends at the size the terminal ended at; a change
+//! whose resize fails is tried again in the same way, until a newer one comes. The task
 //! ends when the session drops its `Resizer`.
 //!
 //! Until the initial size is in place the process may already be reading
@@ -65,9 +66,20 @@ impl Resizer {
                     continue;
                 }
                 debug!(?size, "resizing tty");
-                match resize(size).await {
-                    Ok(()) => sent = Some(size),
-                    Err(error) => debug!(%error, "resize failed"),
+                // A failed resize is tried again, as the first is, unless a
+                // newer size has come (it goes next) or the session is over.
+                for attempt in 1..=INITIAL_ATTEMPTS {
+                    match resize(size).await {
+                        Ok(()) => {
+                            sent = Some(size);
+                            break;
+                        }
+                        Err(error) => debug!(attempt, %error, "resize failed"),
+                    }
+                    if changes.has_changed().unwrap_or(true) {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
                 }
             }
         });
@@ -178,6 +190,37 @@ mod tests {
             .expect("the task ended without saying so");
         // Given up: the task makes no eleventh attempt, it waits for a change.
         assert!(calls.try_recv().is_err(), "an attempt after the last one");
+    }
+
+    #[tokio::test]
+    async fn a_change_whose_resize_fails_is_tried_again_until_a_newer_one_comes() {
+        let (resize, mut calls) = engine();
+        let (resizer, applied) = Resizer::spawn(resize, INITIAL);
+        next(&mut calls).await.answer.send(Ok(())).unwrap();
+        applied.await.unwrap();
+
+        resizer.update(size(30, 100));
+        let call = next(&mut calls).await;
+        assert_eq!(call.size, size(30, 100));
+        call.answer
+            .send(Err(anyhow!("the engine was busy")))
+            .unwrap();
+        let call = next(&mut calls).await;
+        assert_eq!(
+            call.size,
+            size(30, 100),
+            "the failed size was not tried again"
+        );
+        // While it is out, a newer size comes: that one goes next, not a third try of the old.
+        resizer.update(size(40, 120));
+        call.answer
+            .send(Err(anyhow!("the engine was busy")))
+            .unwrap();
+        let call = next(&mut calls).await;
+        assert_eq!(call.size, size(40, 120));
+        call.answer.send(Ok(())).unwrap();
+        drop(resizer);
+        assert_eq!(ended(&mut calls).await, Ok(()));
     }
 
     #[tokio::test]
