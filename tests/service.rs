@@ -658,6 +658,8 @@ fn exec_it_over_ssh_matches_docker_exec_over_ssh() {
         (&dpty, vec!["service", "exec", "-it", "-q", &name, "sh"]),
     ];
     for (client, args) in runs {
+        // A failure below then says which client it was.
+        eprintln!("client under test: {client}");
         let run = Run::new(Place::Manager);
         let mut pty = run.on_terminal(client, &args, 27, 91);
         pty.expect(PROMPT, TIMEOUT);
